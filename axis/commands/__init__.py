@@ -1,0 +1,1 @@
+"""One module per ``axis`` subcommand; each exposes ``register(subparsers)``."""

@@ -1,0 +1,180 @@
+"""config.toml -> frozen dataclasses. Every default lives here; unknown keys are errors.
+
+The config is read once at start (``load``) and passed explicitly; there is no global config.
+``axis check-config`` prints the effective settings and marks which are defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+from axis.errors import ConfigError
+
+Policy = Literal["strict", "lenient"]
+SignatureMode = Literal["required", "optional", "off", "policy"]
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    listen: str = "127.0.0.1:8080"
+    data_dir: str = "var"
+    # Seconds in-flight requests get to finish on shutdown.
+    shutdown_grace_s: float = 10.0
+    # Threads that run parse/schema/verify off the event loop.
+    workers: int = 4
+    # Requests handled at once before answering 503 4.7.2.
+    max_concurrent_requests: int = 256
+
+
+@dataclass(frozen=True)
+class IntakeConfig:
+    # strict: refuse what the standard forbids; lenient: accept real-world quirks with warnings.
+    policy: Policy = "lenient"
+    # Applied while the body streams in, before any parsing (5.1.1).
+    max_body_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 64
+    # Longest single header value accepted (5.1.7).
+    max_header_bytes: int = 8192
+
+
+@dataclass(frozen=True)
+class SignatureConfig:
+    # required | optional | off | policy ("policy": required under strict, optional under lenient).
+    mode: SignatureMode = "policy"
+    # Allow SHA-1 digests/signatures (flagged legacy, 2.3.6) as real 2019-era packages declare.
+    allow_legacy: bool = False
+    # Folder of trust anchors (*.pem root certificates) and CRLs (*.crl.pem); empty = data_dir/pki/trust.
+    trust_dir: str = ""
+    # Per sending agency overrides, e.g. {"000.00.00.H47" = "optional"}.
+    per_sender: dict[str, str] = field(default_factory=dict)
+    # Require the signer certificate to name the From agency (subject serialNumber/OU/CN).
+    require_agency_match: bool = True
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    # XroadVnpt-timestamp carries no zone (DOMAIN.md §6): read it in this IANA zone; "" = hub's local zone.
+    timezone: str = ""
+    # Accepted clock difference either side, seconds (5.8.3).
+    timestamp_window_s: int = 300
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    backend: Literal["sqlite"] = "sqlite"
+    # Relative paths are under hub.data_dir.
+    path: str = "axis.db"
+    # Seconds a 503 asks clients to wait when the store cannot write.
+    retry_after_s: int = 30
+
+
+@dataclass(frozen=True)
+class LogConfig:
+    # json | console | auto (console on a terminal, json otherwise).
+    format: Literal["json", "console", "auto"] = "auto"
+    level: str = "info"
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    # Seed a demo directory, systems and dev PKI on first start (make run).
+    enabled: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    hub: HubConfig = field(default_factory=HubConfig)
+    intake: IntakeConfig = field(default_factory=IntakeConfig)
+    signature: SignatureConfig = field(default_factory=SignatureConfig)
+    auth: AuthConfig = field(default_factory=AuthConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    log: LogConfig = field(default_factory=LogConfig)
+    demo: DemoConfig = field(default_factory=DemoConfig)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.hub.data_dir)
+
+    def signature_mode_for(self, sender: str) -> str:
+        """required | optional | off for one sending agency (per_sender, then mode, then policy)."""
+        mode = self.signature.per_sender.get(sender, self.signature.mode)
+        if mode == "policy":
+            return "required" if self.intake.policy == "strict" else "optional"
+        return mode
+
+
+_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("intake", "policy"): ("strict", "lenient"),
+    ("signature", "mode"): ("required", "optional", "off", "policy"),
+    ("store", "backend"): ("sqlite",),
+    ("log", "format"): ("json", "console", "auto"),
+}
+
+
+def _section(name: str, cls: type, raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"[{name}] must be a table")
+    known = {f.name: f for f in fields(cls)}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"unknown key {name}.{key}; known keys: {', '.join(known)}")
+        default = getattr(cls(), key)
+        if isinstance(default, bool) != isinstance(value, bool) or (
+            not isinstance(default, bool) and not isinstance(value, type(default))
+            and not (isinstance(default, float) and isinstance(value, int))
+        ):
+            raise ConfigError(f"{name}.{key} must be {type(default).__name__}, got {value!r}")
+        choices = _CHOICES.get((name, key))
+        if choices and value not in choices:
+            raise ConfigError(f"{name}.{key} must be one of {', '.join(choices)}, got {value!r}")
+    if name == "signature":
+        for sender, mode in raw.get("per_sender", {}).items():
+            if mode not in ("required", "optional", "off"):
+                raise ConfigError(f"signature.per_sender.{sender} must be required|optional|off")
+    return cls(**raw)
+
+
+def from_dict(raw: dict[str, Any]) -> Config:
+    sections = {f.name: f.type for f in fields(Config)}
+    parts: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in sections:
+            raise ConfigError(f"unknown section [{name}]; known sections: {', '.join(sections)}")
+        cls = type(getattr(Config(), name))
+        parts[name] = _section(name, cls, value)
+    return Config(**parts)
+
+
+def load(path: str | Path | None) -> Config:
+    """Read a config file (None = all defaults). Raises ConfigError naming the bad key."""
+    if path is None:
+        return Config()
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    return from_dict(raw)
+
+
+def replace(config: Config, section: str, **changes: Any) -> Config:
+    """A copy of ``config`` with some keys of one section changed (CLI flags, tests)."""
+    updated = dataclasses.replace(getattr(config, section), **changes)
+    return dataclasses.replace(config, **{section: updated})
+
+
+def effective(config: Config) -> list[tuple[str, Any, bool]]:
+    """(dotted key, value, is_default) for every setting, for ``axis check-config``."""
+    rows = []
+    defaults = Config()
+    for section in fields(Config):
+        current, default = getattr(config, section.name), getattr(defaults, section.name)
+        for f in fields(current):
+            value = getattr(current, f.name)
+            rows.append((f"{section.name}.{f.name}", value, value == getattr(default, f.name)))
+    return rows
