@@ -1,0 +1,85 @@
+"""The package checks that need no store: parse -> schema -> signature policy.
+
+The hub's intake pipeline runs these inside the request (in a worker thread, they are
+CPU-bound), and ``axis validate`` runs them offline, so a package gets the same verdict from
+the CLI as at the door. Routing, duplicate rules and persistence follow in the pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from axis.config import Config
+from axis.edxml import DocumentPackage, StatusPackage, Validator, load, parse
+from axis.errors import Finding
+from axis.pki.trust import TrustStore
+from axis.pki.xmldsig import SignatureVerdict, verify
+
+
+@dataclass
+class Checked:
+    """A package that passed every offline check, with what the checks learned."""
+
+    data: bytes
+    root: Any
+    package: DocumentPackage | StatusPackage
+    signature: SignatureVerdict
+    sha256: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """``edoc`` or ``status``: the wire protocol's messagetype for this package."""
+        return "status" if isinstance(self.package, StatusPackage) else "edoc"
+
+
+class Checker:
+    """Holds what is compiled once (schemas, trust store); ``check`` is thread-safe."""
+
+    def __init__(self, cfg: Config, trust: TrustStore | None) -> None:
+        self.cfg = cfg
+        self.trust = trust
+        self.validator = Validator(cfg.intake.policy)
+
+    def check(self, data: bytes, *, at: datetime | None = None) -> Checked:
+        """Run parse, schema and signature checks; raise Rejected with a catalogue code."""
+        loaded = load(data, policy=self.cfg.intake.policy, max_depth=self.cfg.intake.max_depth)
+        package = parse(loaded.root)
+        findings = list(loaded.findings)
+        findings += self.validator.validate(loaded.root, package)
+        sender = package.sender.organ_id
+        verdict = verify(
+            loaded.root,
+            mode=self.cfg.signature_mode_for(sender),
+            trust=self.trust,
+            allow_legacy=self.cfg.signature.allow_legacy,
+            expected_agency=sender if self.cfg.signature.require_agency_match else None,
+            at=at,
+        )
+        findings += verdict.findings
+        return Checked(
+            data=loaded.data,
+            root=loaded.root,
+            package=package,
+            signature=verdict,
+            sha256=hashlib.sha256(loaded.data).hexdigest(),
+            findings=findings,
+        )
+
+
+def trust_dir_for(cfg: Config) -> Path:
+    """The configured trust directory, or <data_dir>/pki/trust by default."""
+    return (
+        Path(cfg.signature.trust_dir) if cfg.signature.trust_dir else cfg.data_dir / "pki" / "trust"
+    )
+
+
+def load_trust(directory: Path | None) -> TrustStore | None:
+    """The trust store in ``directory``, or None when there is none (nothing can verify)."""
+    if directory is None or not directory.is_dir():
+        return None
+    return TrustStore.load(directory)
