@@ -1,0 +1,153 @@
+"""The load generator: simulated agency systems driving a hub over loopback.
+
+Senders push pre-built (pre-signed) packages through /sendEdoc with a fixed concurrency;
+receivers poll /getReceivedEdocList, fetch each package with /getEdoc and acknowledge it with
+/updateStatus done, exactly as a DMS on the VXP SDK does. Every call goes through the
+independent client in tests/vxp_client.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import aiohttp
+
+from tests.vxp_client import VxpClient
+
+
+@dataclass(frozen=True)
+class System:
+    system_id: str
+    secret: str
+    agencies: tuple[str, ...]
+
+
+@dataclass
+class SendResult:
+    ok: int = 0
+    failed: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    doc_ids: list[str] = field(default_factory=list)
+    started: float = 0.0
+    finished: float = 0.0
+
+    @property
+    def per_s(self) -> float:
+        elapsed = self.finished - self.started
+        return self.ok / elapsed if elapsed > 0 else 0.0
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _connector() -> aiohttp.TCPConnector:
+    return aiohttp.TCPConnector(limit=0, force_close=False)
+
+
+async def send_all(
+    endpoint: str,
+    jobs: list[tuple[System, str, bytes]],
+    *,
+    concurrency: int,
+    rate_per_s: float | None = None,
+) -> SendResult:
+    """Send every (system, from agency, package) job; optionally paced at ``rate_per_s``."""
+    result = SendResult()
+    queue: asyncio.Queue[tuple[int, tuple[System, str, bytes]]] = asyncio.Queue()
+    for index, job in enumerate(jobs):
+        queue.put_nowait((index, job))
+    async with aiohttp.ClientSession(connector=_connector()) as session:
+        clients: dict[str, VxpClient] = {}
+        result.started = time.perf_counter()
+
+        async def worker() -> None:
+            while not queue.empty():
+                index, (system, sender, data) = queue.get_nowait()
+                if rate_per_s:
+                    delay = result.started + index / rate_per_s - time.perf_counter()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                client = clients.setdefault(
+                    system.system_id,
+                    VxpClient(endpoint, system.system_id, system.secret, session=session),
+                )
+                began = time.perf_counter()
+                try:
+                    reply = await client.send_edoc(data, sender)
+                except aiohttp.ClientError as exc:
+                    reply = {"ErrorCode": type(exc).__name__}
+                result.latencies_ms.append((time.perf_counter() - began) * 1000)
+                if reply.get("status") == "OK":
+                    result.ok += 1
+                    result.doc_ids.append(str(reply.get("DocId")))
+                else:
+                    result.failed += 1
+                    code = str(reply.get("ErrorCode"))
+                    result.errors[code] = result.errors.get(code, 0) + 1
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        result.finished = time.perf_counter()
+    return result
+
+
+@dataclass
+class ReceiveResult:
+    acked: int = 0
+    fetch_failures: int = 0
+    finished: float = 0.0
+
+
+async def _drain_system(
+    client: VxpClient, result: ReceiveResult, parallel: int, stop: asyncio.Event
+) -> None:
+    async def take(doc_id: str) -> None:
+        reply = await client.get_edoc(doc_id)
+        if reply.get("status") != "OK" or not reply.get("data"):
+            result.fetch_failures += 1
+            return
+        ack = await client.update_status(doc_id, "done")
+        if ack.get("status") == "OK":
+            result.acked += 1
+            result.finished = time.perf_counter()
+
+    while not stop.is_set():
+        listing = await client.get_received_list("edoc")
+        rows = listing.get("data") or []
+        if not rows:
+            await asyncio.sleep(0.02)
+            continue
+        for start in range(0, len(rows), parallel):
+            batch = rows[start : start + parallel]
+            await asyncio.gather(*(take(str(row["docId"])) for row in batch))
+
+
+async def receive_until(
+    endpoint: str,
+    systems: list[System],
+    expected_acks: int,
+    *,
+    parallel: int = 8,
+    timeout_s: float = 600.0,
+) -> ReceiveResult:
+    """Poll, fetch and acknowledge as every system until ``expected_acks`` deliveries are done."""
+    result = ReceiveResult()
+    stop = asyncio.Event()
+    async with aiohttp.ClientSession(connector=_connector()) as session:
+        clients = [VxpClient(endpoint, s.system_id, s.secret, session=session) for s in systems]
+        tasks = [asyncio.create_task(_drain_system(c, result, parallel, stop)) for c in clients]
+        deadline = time.perf_counter() + timeout_s
+        while result.acked < expected_acks and time.perf_counter() < deadline:
+            if any(t.done() for t in tasks):
+                break
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return result
