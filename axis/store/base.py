@@ -1,0 +1,193 @@
+"""The Store protocol: every durable fact the hub keeps, behind domain methods.
+
+Sits at the bottom of the flow (api -> intake -> store). Intake's persist stage calls
+``save_incoming`` (one transaction: document + deliveries + status effects + event; the commit
+is the acknowledgement, STYLE.md principle 1); the API reads inboxes and sent lists and records
+fetches and acknowledgements. No SQL lives outside ``axis/store/``; a PostgreSQL backend
+implements this same protocol (connection setup, placeholders and leasing differ).
+
+Write failures (disk full, read-only, locked) raise ``StoreUnavailable`` (503 + Retry-After).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    system_id: str
+    name: str
+    created_at: str
+    agencies: int = 0
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    """A directory entry. Served by a local system (system_id) or via an upstream hub."""
+
+    id: str
+    pid: str = ""
+    code: str = ""
+    name: str = ""
+    mail: str = ""
+    mobile: str = ""
+    fax: str = ""
+    system_id: str | None = None
+    upstream: str | None = None
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    id: str
+    from_agency: str
+    system_id: str
+    message_type: str
+    document_id: str
+    business_type: int
+    original_id: str | None
+    status_code: str
+    sha256: str
+    data: bytes
+    subject: str
+    notation: str
+    findings: tuple[tuple[str, str], ...]
+    created_at: str
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    id: str
+    agency: str
+    message_type: str
+
+
+@dataclass(frozen=True)
+class StatusEffect:
+    """What a business status does to the original document's delivery to its reporter."""
+
+    original_id: str
+    reporter: str
+    code: str
+    # Deliveries of the original whose pending_change becomes this value (13 sets, 15/16 clear).
+    pending_agencies: tuple[str, ...] = ()
+    pending_value: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A stored document without its bytes."""
+
+    id: str
+    from_agency: str
+    system_id: str
+    message_type: str
+    document_id: str
+    business_type: int
+    original_id: str | None
+    status_code: str
+    sha256: str
+    size: int
+    subject: str
+    notation: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class RecipientState:
+    """One recipient of an edoc: transport state, latest business status, pending change."""
+
+    delivery_id: str
+    agency: str
+    state: str
+    biz_status: str
+    pending_change: int
+    codes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    delivery_id: str
+    doc_id: str
+    message_type: str
+    from_agency: str
+    agency: str
+    agency_system: str | None
+    state: str
+    last_error: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class SentRow:
+    doc_id: str
+    delivery_id: str
+    message_type: str
+    from_agency: str
+    agency: str
+    state: str
+    last_error: str
+    biz_status: str
+    biz_status_at: str
+    subject: str
+    notation: str
+    created_at: str
+    updated_at: str
+
+
+class Store(Protocol):
+    """Domain methods over the durable store; see axis/store/sqlite.py."""
+
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+
+    # systems
+    async def add_system(self, system_id: str, secret: str, name: str = "") -> None: ...
+    async def set_secret(self, system_id: str, secret: str) -> bool: ...
+    async def get_secret(self, system_id: str) -> str | None: ...
+    async def list_systems(self) -> list[SystemRow]: ...
+
+    # directory
+    async def import_agencies(self, rows: Iterable[AgencyRow]) -> int: ...
+    async def add_agency(self, row: AgencyRow) -> bool: ...
+    async def delete_agency(self, agency_id: str) -> bool: ...
+    async def assign_agencies(self, system_id: str, agency_ids: Sequence[str]) -> int: ...
+    async def get_agency(self, agency_id: str) -> AgencyRow | None: ...
+    async def get_agencies(self, agency_ids: Sequence[str]) -> dict[str, AgencyRow]: ...
+    async def list_agencies(
+        self, system_id: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[AgencyRow]: ...
+    async def count_agencies(self) -> int: ...
+
+    # intake
+    async def find_duplicate(self, from_agency: str, sha256: str) -> DocumentRef | None: ...
+    async def document_id_taken(self, from_agency: str, document_id: str) -> bool: ...
+    async def find_originals(self, document_id: str) -> list[DocumentRef]: ...
+    async def recipients(self, doc_id: str) -> list[RecipientState]: ...
+    async def save_incoming(
+        self,
+        doc: NewDocument,
+        deliveries: Sequence[NewDelivery],
+        *,
+        status: StatusEffect | None = None,
+        pending: tuple[str, Sequence[str], int] | None = None,
+    ) -> None: ...
+
+    # delivery by pull
+    async def list_received(
+        self, system_id: str, message_type: str, limit: int | None = None, offset: int = 0
+    ) -> list[InboxRow]: ...
+    async def count_received(self, system_id: str, message_type: str) -> int: ...
+    async def get_delivery(self, delivery_id: str) -> InboxRow | None: ...
+    async def fetch(self, delivery_id: str, system_id: str) -> bytes | None: ...
+    async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> None: ...
+
+    # sender's view
+    async def list_sent(
+        self, system_id: str, limit: int | None = None, offset: int = 0
+    ) -> list[SentRow]: ...
+    async def get_document(self, doc_id: str) -> DocumentRef | None: ...
+    async def count_events(self) -> int: ...

@@ -1,0 +1,184 @@
+"""Read queries of the SQLite store: directory, intake look-ups, inboxes and sent lists.
+
+Part of axis/store (the only place with SQL). All of these run on the reader connection, which
+WAL lets proceed while the writer commits. Authorisation joins through ``agencies.system_id``:
+a system sees what is addressed to (or sent by) the agencies it serves (DOMAIN.md §7).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from axis.store.base import (
+    AgencyRow,
+    DocumentRef,
+    InboxRow,
+    RecipientState,
+    SentRow,
+    SystemRow,
+)
+
+_DOC_COLUMNS = (
+    "id, from_agency, system_id, message_type, document_id, business_type, original_id, "
+    "status_code, sha256, size, subject, notation, created_at"
+)
+_AGENCY_COLUMNS = "id, pid, code, name, mail, mobile, fax, system_id, upstream"
+_INBOX_SELECT = (
+    "SELECT d.id, d.doc_id, d.message_type, doc.from_agency, d.agency, a.system_id, d.state, "
+    "d.last_error, d.created_at, d.updated_at FROM deliveries d "
+    "JOIN documents doc ON doc.id = d.doc_id LEFT JOIN agencies a ON a.id = d.agency "
+)
+# SQLite's default limit on host parameters is 32766; stay well below it.
+_CHUNK = 500
+
+
+def _page(limit: int | None, offset: int) -> tuple[str, tuple[int, ...]]:
+    return (" LIMIT ? OFFSET ?", (limit, offset)) if limit is not None else ("", ())
+
+
+class Queries:
+    """Mixin over ``_read(sql, params)``; see SqliteStore."""
+
+    async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        raise NotImplementedError
+
+    # -- systems --------------------------------------------------------------------------
+
+    async def get_secret(self, system_id: str) -> str | None:
+        rows = await self._read("SELECT secret FROM systems WHERE system_id = ?", (system_id,))
+        return rows[0][0] if rows else None
+
+    async def list_systems(self) -> list[SystemRow]:
+        rows = await self._read(
+            "SELECT s.system_id, s.name, s.created_at, "
+            "(SELECT COUNT(*) FROM agencies a WHERE a.system_id = s.system_id) "
+            "FROM systems s ORDER BY s.system_id"
+        )
+        return [SystemRow(*row) for row in rows]
+
+    # -- directory ------------------------------------------------------------------------
+
+    async def get_agency(self, agency_id: str) -> AgencyRow | None:
+        rows = await self._read(
+            f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE id = ?", (agency_id,)
+        )
+        return AgencyRow(*rows[0]) if rows else None
+
+    async def get_agencies(self, agency_ids: Sequence[str]) -> dict[str, AgencyRow]:
+        found: dict[str, AgencyRow] = {}
+        ids = list(dict.fromkeys(agency_ids))
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = await self._read(
+                f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE id IN ({marks})", chunk
+            )
+            found.update((row[0], AgencyRow(*row)) for row in rows)
+        return found
+
+    async def list_agencies(
+        self, system_id: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[AgencyRow]:
+        where, params = ("WHERE system_id = ? ", (system_id,)) if system_id else ("", ())
+        page, page_params = _page(limit, offset)
+        rows = await self._read(
+            f"SELECT {_AGENCY_COLUMNS} FROM agencies {where}ORDER BY id{page}",
+            (*params, *page_params),
+        )
+        return [AgencyRow(*row) for row in rows]
+
+    async def count_agencies(self) -> int:
+        return int((await self._read("SELECT COUNT(*) FROM agencies"))[0][0])
+
+    # -- intake look-ups ------------------------------------------------------------------
+
+    async def find_duplicate(self, from_agency: str, sha256: str) -> DocumentRef | None:
+        rows = await self._read(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE from_agency = ? AND sha256 = ? "
+            "ORDER BY created_at LIMIT 1",
+            (from_agency, sha256),
+        )
+        return DocumentRef(*rows[0]) if rows else None
+
+    async def document_id_taken(self, from_agency: str, document_id: str) -> bool:
+        rows = await self._read(
+            "SELECT 1 FROM documents WHERE document_id = ? AND from_agency = ? "
+            "AND message_type = 'edoc' AND business_type = 0 LIMIT 1",
+            (document_id, from_agency),
+        )
+        return bool(rows)
+
+    async def find_originals(self, document_id: str) -> list[DocumentRef]:
+        """New (type 0) edocs with this DocumentId, oldest first, any sender."""
+        rows = await self._read(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE document_id = ? "
+            "AND message_type = 'edoc' AND business_type = 0 ORDER BY created_at",
+            (document_id,),
+        )
+        return [DocumentRef(*row) for row in rows]
+
+    async def recipients(self, doc_id: str) -> list[RecipientState]:
+        rows = await self._read(
+            "SELECT id, agency, state, biz_status, pending_change FROM deliveries "
+            "WHERE doc_id = ? ORDER BY agency",
+            (doc_id,),
+        )
+        codes: dict[str, list[str]] = {}
+        for agency, code in await self._read(
+            "SELECT agency, code FROM statuses WHERE original_id = ? ORDER BY created_at",
+            (doc_id,),
+        ):
+            codes.setdefault(agency, []).append(code)
+        return [RecipientState(*row, codes=tuple(codes.get(row[1], ()))) for row in rows]
+
+    async def get_document(self, doc_id: str) -> DocumentRef | None:
+        rows = await self._read(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
+        return DocumentRef(*rows[0]) if rows else None
+
+    # -- inboxes --------------------------------------------------------------------------
+
+    async def list_received(
+        self, system_id: str, message_type: str, limit: int | None = None, offset: int = 0
+    ) -> list[InboxRow]:
+        """Deliveries not yet acknowledged done, addressed to agencies the system serves."""
+        page, page_params = _page(limit, offset)
+        rows = await self._read(
+            _INBOX_SELECT + "WHERE a.system_id = ? AND d.message_type = ? AND d.state != 'done' "
+            f"ORDER BY d.created_at, d.id{page}",
+            (system_id, message_type, *page_params),
+        )
+        return [InboxRow(*row) for row in rows]
+
+    async def count_received(self, system_id: str, message_type: str) -> int:
+        rows = await self._read(
+            "SELECT COUNT(*) FROM deliveries d JOIN agencies a ON a.id = d.agency "
+            "WHERE a.system_id = ? AND d.message_type = ? AND d.state != 'done'",
+            (system_id, message_type),
+        )
+        return int(rows[0][0])
+
+    async def get_delivery(self, delivery_id: str) -> InboxRow | None:
+        rows = await self._read(_INBOX_SELECT + "WHERE d.id = ?", (delivery_id,))
+        return InboxRow(*rows[0]) if rows else None
+
+    async def list_sent(
+        self, system_id: str, limit: int | None = None, offset: int = 0
+    ) -> list[SentRow]:
+        """One row per recipient of each edoc sent by an agency the system serves, newest first."""
+        page, page_params = _page(limit, offset)
+        rows = await self._read(
+            "SELECT doc.id, d.id, doc.message_type, doc.from_agency, d.agency, d.state, "
+            "d.last_error, d.biz_status, d.biz_status_at, doc.subject, doc.notation, "
+            "doc.created_at, d.updated_at FROM documents doc "
+            "JOIN agencies a ON a.id = doc.from_agency "
+            "JOIN deliveries d ON d.doc_id = doc.id "
+            "WHERE a.system_id = ? AND doc.message_type = 'edoc' "
+            f"ORDER BY doc.created_at DESC, d.agency{page}",
+            (system_id, *page_params),
+        )
+        return [SentRow(*row) for row in rows]
+
+    async def count_events(self) -> int:
+        return int((await self._read("SELECT COUNT(*) FROM events"))[0][0])
