@@ -1,0 +1,197 @@
+"""`make bench`: throughput, latency and memory of a real hub, against its in-process floor.
+
+For each scenario (package size x recipients) it measures, in one run:
+- intake: signed packages pushed through /sendEdoc at full concurrency (no receivers);
+- end to end: send -> list -> fetch -> ack with receivers running alongside;
+- latency at half the measured intake rate (paced senders);
+- the floor: the same packages through parse + schema + verify + commit in this process;
+- hub CPU seconds and peak RSS.
+Then a 50 MB package (RSS growth vs size). Results go to bench/results.json and
+bench/results.png; a table is printed. Environment knobs: BENCH_SCALE (default 1.0) scales
+package counts; BENCH_QUEUE_DEPTH (default 0 = skip) runs the queue-depth RSS check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import floor
+from bench.hubproc import Hub, Sampler
+from bench.loadgen import System, percentile, receive_until, send_all
+from bench.packages import make_package
+
+OUT = Path(__file__).resolve().parent
+SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    size_kb: float
+    recipients: int
+    count: int
+    concurrency: int = 16
+
+
+SCENARIOS = (
+    Scenario("10KB x1", 10, 1, 3000),
+    Scenario("136KB x1", 136, 1, 1000),
+    Scenario("10KB x10", 10, 10, 1000),
+    Scenario("10KB x100", 10, 100, 300),
+)
+
+
+@dataclass
+class Row:
+    scenario: str
+    size_kb: float
+    recipients: int
+    packages: int
+    intake_per_s: float = 0.0
+    e2e_per_s: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    half_rate_p99_ms: float = 0.0
+    floor_per_s: float = 0.0
+    intake_vs_floor: float = 0.0
+    hub_cpu_s_per_1k: float = 0.0
+    hub_peak_rss_mb: float = 0.0
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+def plan(hub: Hub, recipients: int) -> tuple[System, str, list[System], list[str]]:
+    """A sending system and agency, and recipient agencies served by other systems."""
+    systems = hub.systems()
+    sender = systems[0]
+    others = [s for s in systems[1:] if s.agencies]
+    targets = [(s, a) for s in others for a in s.agencies]
+    if len(targets) < recipients:
+        raise SystemExit(f"demo directory has {len(targets)} agencies; need {recipients}")
+    chosen = targets[:recipients]
+    receiving = sorted({s for s, _ in chosen}, key=lambda s: s.system_id)
+    return sender, sender.agencies[0], receiving, [a for _, a in chosen]
+
+
+def signed_packages(
+    hub: Hub, sender: str, recipients: list[str], size_kb: float, count: int
+) -> list[bytes]:
+    from axis.pki.xmldsig import sign
+
+    key, cert, chain = hub.agency_key(sender)
+    return [
+        sign(
+            make_package(sender, recipients, size_kb=size_kb, number=n), key, cert, chain_pem=chain
+        )
+        for n in range(count)
+    ]
+
+
+async def measure(hub: Hub, scenario: Scenario) -> Row:
+    count = max(50, int(scenario.count * SCALE))
+    system, sender, receivers, recipients = plan(hub, scenario.recipients)
+    row = Row(scenario.name, scenario.size_kb, scenario.recipients, count)
+    batches = [signed_packages(hub, sender, recipients, scenario.size_kb, count) for _ in range(3)]
+    sampler = Sampler(hub.ps())
+    sampling = asyncio.create_task(_sample(sampler))
+    jobs = lambda batch: [(system, sender, data) for data in batch]  # noqa: E731
+
+    intake = await send_all(hub.endpoint, jobs(batches[0]), concurrency=scenario.concurrency)
+    row.intake_per_s = intake.per_s
+    row.p50_ms, row.p95_ms, row.p99_ms = (percentile(intake.latencies_ms, q) for q in (50, 95, 99))
+    row.errors = intake.errors
+    await receive_until(hub.endpoint, receivers, intake.ok * scenario.recipients)
+
+    began = time.perf_counter()
+    sending = send_all(hub.endpoint, jobs(batches[1]), concurrency=scenario.concurrency)
+    receiving = receive_until(hub.endpoint, receivers, count * scenario.recipients)
+    sent, received = await asyncio.gather(sending, receiving)
+    row.e2e_per_s = sent.ok / max(1e-9, received.finished - began)
+
+    paced = await send_all(
+        hub.endpoint,
+        jobs(batches[2]),
+        concurrency=scenario.concurrency,
+        rate_per_s=max(1.0, intake.per_s / 2),
+    )
+    row.half_rate_p99_ms = percentile(paced.latencies_ms, 99)
+    await receive_until(hub.endpoint, receivers, paced.ok * scenario.recipients)
+
+    sampling.cancel()
+    row.hub_cpu_s_per_1k = sampler.cpu_seconds() / (3 * count) * 1000
+    row.hub_peak_rss_mb = sampler.peak_rss / 2**20
+    trust = hub.data_dir / "demo" / "pki" / "trust"
+    row.floor_per_s = floor.measure(trust, batches[0][: min(500, count)], recipients)
+    row.intake_vs_floor = row.intake_per_s / row.floor_per_s if row.floor_per_s else 0.0
+    return row
+
+
+async def _sample(sampler: Sampler) -> None:
+    while True:
+        sampler.sample()
+        await asyncio.sleep(0.05)
+
+
+async def big_package(hub: Hub, size_mb: int = 50) -> dict[str, Any]:
+    """One large package: the hub's RSS growth compared with the package size."""
+    system, sender, _, recipients = plan(hub, 1)
+    data = signed_packages(hub, sender, recipients, size_mb * 1024, 1)[0]
+    sampler = Sampler(hub.ps())
+    sampler.sample()
+    base = sampler.peak_rss
+    sampling = asyncio.create_task(_sample(sampler))
+    result = await send_all(hub.endpoint, [(system, sender, data)], concurrency=1)
+    await asyncio.sleep(0.2)
+    sampling.cancel()
+    growth = (sampler.peak_rss - base) / 2**20
+    return {
+        "scenario": f"{size_mb}MB x1",
+        "size_mb": len(data) / 2**20,
+        "accepted": result.ok == 1,
+        "errors": result.errors,
+        "latency_ms": result.latencies_ms[0] if result.latencies_ms else None,
+        "hub_rss_growth_mb": growth,
+        "growth_vs_size": growth / (len(data) / 2**20),
+    }
+
+
+def print_table(rows: list[Row]) -> None:
+    head = f"{'scenario':12} {'intake/s':>9} {'e2e/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'p99@½':>7} {'floor/s':>8} {'÷floor':>7} {'cpu/1k':>7} {'rssMB':>6}"
+    print(head)
+    for r in rows:
+        print(
+            f"{r.scenario:12} {r.intake_per_s:9.0f} {r.e2e_per_s:8.0f} {r.p50_ms:7.1f} "
+            f"{r.p95_ms:7.1f} {r.p99_ms:7.1f} {r.half_rate_p99_ms:7.1f} {r.floor_per_s:8.0f} "
+            f"{r.intake_vs_floor:7.2f} {r.hub_cpu_s_per_1k:7.2f} {r.hub_peak_rss_mb:6.0f}"
+        )
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="axis-bench-") as tmp:
+        hub = Hub(Path(tmp) / "hub", extra_config='[intake]\npolicy = "strict"\n')
+        hub.start()
+        try:
+            rows = [await measure(hub, s) for s in SCENARIOS]
+            extras = [await big_package(hub)]
+        finally:
+            hub.stop()
+    print_table(rows)
+    for extra in extras:
+        print(json.dumps(extra))
+    results = [asdict(r) for r in rows] + extras
+    (OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    from bench.chart import draw
+
+    draw(rows, OUT / "results.png")
+    print(f"wrote {OUT / 'results.json'} and {OUT / 'results.png'}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
