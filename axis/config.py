@@ -28,6 +28,8 @@ class HubConfig:
     workers: int = 4
     # Requests handled at once before answering 503 4.7.2.
     max_concurrent_requests: int = 256
+    # Hub key.pem + cert.pem that sign transport receipts (/getReceipt); "" = data_dir/pki/hub.
+    key_dir: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class IntakeConfig:
     max_depth: int = 64
     # Longest single header value accepted (5.1.7).
     max_header_bytes: int = 8192
+    # Refuse business statuses out of order (5.6.7, docs/business-rules.md); false = only log.
+    enforce_status_order: bool = True
 
 
 @dataclass(frozen=True)
