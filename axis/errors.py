@@ -99,6 +99,7 @@ _ENTRIES: tuple[Code, ...] = (
     Code("5.4.13", "content.timestamp-malformed", "A Timestamp is not yyyy/MM/dd HH:mm:ss.", 400),
     Code("2.4.13", "content.timestamp-malformed-accepted", "A Timestamp is not yyyy/MM/dd HH:mm:ss; accepted under the lenient policy.", 200),
     Code("5.4.14", "content.placeholder-attachment", "An attachment holds a template placeholder instead of content.", 400),
+    Code("5.4.15", "content.attachment-archive-unsafe", "A zip attachment cannot be opened safely (unreadable, too many members, too large or too compressed when expanded).", 400),
     # 5 routing and directory
     Code("5.5.1", "route.unknown-recipient", "A To OrganId is not in the directory; correct it or ask the operator to register the agency.", 400),
     Code("5.5.2", "route.no-recipient", "The package names no recipient (To).", 400),

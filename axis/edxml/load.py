@@ -1,0 +1,161 @@
+"""Hardened XML loading: the first thing intake does with a package's bytes.
+
+Refuses, before or while parsing, everything that is not a plain UTF-8 edXML document: DOCTYPEs
+and entity declarations (detected on the raw bytes, nothing is ever expanded), undeclared
+prefixes, excessive depth, oversized nodes, bad encodings, a wrong root. The parser never loads
+DTDs, resolves entities or touches the network. The tree keeps comments and whitespace because
+the signature check canonicalises the document as received (DOMAIN.md §4).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from axis.errors import Finding, Rejected
+
+NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+ROOT_TAG = f"{{{NS}}}edXML"
+POLICIES = ("strict", "lenient")
+HUGE_TREE_ABOVE = 8 * 1024 * 1024  # libxml2 caps a text node at 10 MB unless huge_tree is on
+MAX_ATTRIBUTE_CHARS = 64 * 1024
+
+_DECL = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_REPAIRABLE_PREFIX = re.compile(rb"^[0-9 \t\r\n]+$")  # samples/vnpt/edoc_new.edxml: b"1212"
+_UTF8_NAMES = {b"utf-8", b"utf8"}
+_POSITION_SUFFIX = re.compile(r",\s*line \d+, column \d+$")
+_local = threading.local()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    root: etree._Element
+    data: bytes  # the bytes actually parsed (input minus a lenient repair, if any)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def load(
+    data: bytes,
+    *,
+    policy: str = "lenient",
+    max_depth: int = 64,
+    max_attribute_chars: int = MAX_ATTRIBUTE_CHARS,
+) -> Loaded:
+    """Parse ``data`` safely into an lxml tree; Rejected 5.1.2 / 5.2.x on anything unsafe."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown policy {policy!r}")
+    if not data.strip():
+        raise Rejected("5.1.2", "the package is empty")
+    findings: list[Finding] = []
+    data = _strip_leading_garbage(data, policy, findings)
+    _check_encoding(data)
+    _refuse_doctype(data)
+    root = _parse(data)
+    _check_tree(root, max_depth, max_attribute_chars)
+    return Loaded(root=root, data=data, findings=findings)
+
+
+def _strip_leading_garbage(data: bytes, policy: str, findings: list[Finding]) -> bytes:
+    """Bytes before ``<?xml``: removed under lenient only when provably outside the document."""
+    if data[:1] == b"<" or data.startswith(b"\xef\xbb\xbf<"):
+        return data
+    start = data.find(b"<?xml")
+    prefix = data[: max(start, 0)]
+    if start <= 0 or prefix.isspace():
+        return data  # no declaration, or only whitespace: the parser decides
+    if policy == "lenient" and _REPAIRABLE_PREFIX.match(prefix):
+        findings.append(Finding("2.2.4", f"removed {len(prefix)} bytes {prefix[:16]!r}"))
+        return data[start:]
+    raise Rejected("5.2.4", f"{len(prefix)} bytes before the XML declaration: {prefix[:16]!r}")
+
+
+def _check_encoding(data: bytes) -> None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")):
+        raise Rejected("5.2.6", "UTF-16 is not accepted; send UTF-8")
+    match = _DECL.match(data.removeprefix(b"\xef\xbb\xbf")[:200])
+    if match and match[1].lower() not in _UTF8_NAMES:
+        raise Rejected("5.2.6", f"declared encoding {match[1].decode()!r}; send UTF-8")
+
+
+def _refuse_doctype(data: bytes) -> None:
+    """Any DOCTYPE or entity declaration, found on the raw bytes before the parser sees them.
+
+    A literal "<!DOCTYPE" can only appear in a well-formed UTF-8 document as a DOCTYPE or inside
+    a comment/CDATA; refusing the latter too is the safe side.
+    """
+    for marker in (b"<!DOCTYPE", b"<!ENTITY"):
+        at = data.find(marker)
+        if at >= 0:
+            raise Rejected("5.2.2", f"{marker[2:].decode()} at byte {at}")
+
+
+def _parser(huge: bool) -> etree.XMLParser:
+    """One parser per thread (lxml parsers are not safe to share between threads)."""
+    key = "huge" if huge else "normal"
+    parser = getattr(_local, key, None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=huge,
+            remove_comments=False,
+            remove_blank_text=False,
+            collect_ids=False,
+        )
+        setattr(_local, key, parser)
+    return parser
+
+
+def _parse(data: bytes) -> etree._Element:
+    try:
+        return etree.fromstring(data, _parser(len(data) > HUGE_TREE_ABOVE))
+    except etree.XMLSyntaxError as exc:
+        message = _POSITION_SUFFIX.sub("", (exc.msg or "").strip())
+        where = f"line {exc.lineno}, column {exc.position[1]}"
+        raise Rejected(_syntax_code(exc), f"{where}: {message}") from None
+
+
+def _syntax_code(exc: etree.XMLSyntaxError) -> str:
+    message = (exc.msg or "").lower()
+    if exc.code == etree.ErrorTypes.NS_ERR_UNDEFINED_NAMESPACE:
+        return "5.2.3"
+    if exc.code in (
+        etree.ErrorTypes.ERR_INVALID_ENCODING,
+        etree.ErrorTypes.ERR_UNSUPPORTED_ENCODING,
+    ):
+        return "5.2.6"
+    if "not proper utf-8" in message or "invalid bytes in character encoding" in message:
+        return "5.2.6"
+    if "depth" in message:
+        return "5.2.5"
+    if "too long" in message or "limit exceeded" in message:
+        return "5.2.8"
+    return "5.2.1"  # including an undefined &entity; (nothing declares one: no DOCTYPE)
+
+
+def _probes(max_depth: int, max_attribute_chars: int) -> tuple[etree.XPath, etree.XPath]:
+    """Per-thread compiled XPaths: one finds an element deeper than max_depth, one a huge attribute."""
+    cache: dict[tuple[int, int], tuple[etree.XPath, etree.XPath]] = _local.__dict__.setdefault(
+        "probes", {}
+    )
+    key = (max_depth, max_attribute_chars)
+    if key not in cache:
+        deep = etree.XPath("boolean(/*" + "/*" * max_depth + ")")
+        huge = etree.XPath(f"boolean(//@*[string-length(.) > {int(max_attribute_chars)}])")
+        cache[key] = (deep, huge)
+    return cache[key]
+
+
+def _check_tree(root: etree._Element, max_depth: int, max_attribute_chars: int) -> None:
+    if root.tag != ROOT_TAG:
+        raise Rejected("5.2.7", f"root is {root.tag!r}")
+    deep, huge = _probes(max_depth, max_attribute_chars)
+    if deep(root):
+        raise Rejected("5.2.5", f"elements nested deeper than {max_depth}")
+    if huge(root):
+        raise Rejected("5.2.8", f"an attribute longer than {max_attribute_chars} characters")

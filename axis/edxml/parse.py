@@ -1,0 +1,236 @@
+"""From a loaded tree to the typed model (model.py); the step after load() in intake.
+
+Children are found by LOCAL NAME, in any order and with any prefix, because vendors differ
+(DOMAIN.md §3: Bussiness/Business, edXMLManifest/Manifest, Attachment with or without prefix,
+AttachmentEncoded with or without namespace, ContentId with or without "cid:"). Text is kept
+exactly as received. Only structure that cannot be read at all raises (5.4.1); everything else
+is left to the Validator's schema and content rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+from axis.edxml import model as m
+from axis.errors import Rejected
+
+_Element = etree._Element
+
+
+def _local(element: _Element) -> str:
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _children(parent: _Element | None, *names: str) -> Iterator[_Element]:
+    if parent is None:
+        return
+    for child in parent:
+        if _local(child) in names:
+            yield child
+
+
+def _child(parent: _Element | None, *names: str) -> _Element | None:
+    return next(_children(parent, *names), None)
+
+
+def _text(element: _Element | None) -> str:
+    if element is None:
+        return ""
+    if len(element):  # a comment or stray child splits the text: join the text nodes
+        return "".join(element.xpath("text()"))
+    return element.text or ""
+
+
+def _field(parent: _Element | None, name: str) -> str:
+    return _text(_child(parent, name))
+
+
+def _require(parent: _Element | None, name: str, where: str) -> _Element:
+    found = _child(parent, name)
+    if found is None:
+        raise Rejected("5.4.1", f"{where} has no {name}")
+    return found
+
+
+def _header(root: _Element) -> _Element:
+    envelope = _require(root, "edXMLEnvelope", "edXML")
+    return _require(envelope, "edXMLHeader", "edXMLEnvelope")
+
+
+def parse(root: _Element) -> m.DocumentPackage | m.StatusPackage:
+    """The typed package in a loaded tree: a StatusPackage when MessageHeader has StatusCode."""
+    header = _header(root)
+    message = _require(header, "MessageHeader", "edXMLHeader")
+    if _child(message, "StatusCode") is not None:
+        return _status(message)
+    return _document(root, header, message)
+
+
+def _organization(element: _Element | None) -> m.Organization:
+    return m.Organization(
+        organ_id=_field(element, "OrganId"),
+        organization_in_charge=_field(element, "OrganizationInCharge"),
+        organ_name=_field(element, "OrganName"),
+        organ_add=_field(element, "OrganAdd"),
+        email=_field(element, "Email"),
+        telephone=_field(element, "Telephone"),
+        fax=_field(element, "Fax"),
+        website=_field(element, "Website"),
+    )
+
+
+def _response_for(element: _Element | None) -> m.ResponseFor:
+    return m.ResponseFor(
+        organ_id=_field(element, "OrganId"),
+        code=_field(element, "Code"),
+        promulgation_date=_field(element, "PromulgationDate"),
+        document_id=_field(element, "DocumentId"),
+    )
+
+
+def _staff(element: _Element | None) -> m.StaffInfo | None:
+    if element is None:
+        return None
+    return m.StaffInfo(
+        department=_field(element, "Department"),
+        staff=_field(element, "Staff"),
+        email=_field(element, "Email"),
+        mobile=_field(element, "Mobile"),
+    )
+
+
+def _status(message: _Element) -> m.StatusPackage:
+    return m.StatusPackage(
+        sender=_organization(_child(message, "From")),
+        response_for=_response_for(_child(message, "ResponseFor")),
+        staff=_staff(_child(message, "StaffInfo")),
+        status_code=_field(message, "StatusCode"),
+        description=_field(message, "Description"),
+        timestamp=_field(message, "Timestamp"),
+    )
+
+
+def _document(root: _Element, header: _Element, message: _Element) -> m.DocumentPackage:
+    code = _child(message, "Code")
+    promulgation = _child(message, "PromulgationInfo")
+    doc_type = _child(message, "DocumentType")
+    signer = _child(message, "SignerInfo")
+    responses = (_response_for(e) for e in _children(message, "ResponseFor"))
+    traces = _child(header, "TraceHeaderList")
+    return m.DocumentPackage(
+        sender=_organization(_child(message, "From")),
+        recipients=tuple(_organization(e) for e in _children(message, "To")),
+        document_id=_field(message, "DocumentId"),
+        code=m.Code(_field(code, "CodeNumber"), _field(code, "CodeNotation")),
+        promulgation=m.PromulgationInfo(
+            _field(promulgation, "Place"), _field(promulgation, "PromulgationDate")
+        ),
+        document_type=m.DocumentType(
+            _field(doc_type, "Type"), _field(doc_type, "TypeDetail"), _field(doc_type, "TypeName")
+        ),
+        subject=_field(message, "Subject"),
+        content=_field(message, "Content"),
+        signer=m.SignerInfo(
+            _field(signer, "Competence"), _field(signer, "Position"), _field(signer, "FullName")
+        ),
+        due_date=_field(message, "DueDate"),
+        other_info=_other_info(_child(message, "OtherInfo")),
+        # the empty placeholder ResponseFor (samples/vnpt/edoc.edxml) carries nothing: drop it
+        response_for=tuple(r for r in responses if not r.is_empty),
+        steering_type=_field(message, "SteeringType"),
+        response_for_task=_field(_child(message, "ResponseForTask"), "TaskCode"),
+        application_type=_field(message, "ApplicationType"),
+        to_places=tuple(_text(e) for e in _children(_child(message, "ToPlaces"), "Place")),
+        traces=tuple(_trace(e) for e in _children(traces, "TraceHeader")),
+        business=_business(_child(traces, "Bussiness", "Business")),
+        references=_references(_child(root, "edXMLEnvelope")),
+        attachments=tuple(
+            _attachment(e) for e in _children(_child(root, "AttachmentEncoded"), "Attachment")
+        ),
+    )
+
+
+def _other_info(element: _Element | None) -> m.OtherInfo:
+    return m.OtherInfo(
+        priority=_field(element, "Priority"),
+        sphere_of_promulgation=_field(element, "SphereOfPromulgation"),
+        typer_notation=_field(element, "TyperNotation"),
+        promulgation_amount=_field(element, "PromulgationAmount"),
+        page_amount=_field(element, "PageAmount"),
+        direction=_field(element, "Direction"),
+        appendixes=tuple(_text(e) for e in _children(_child(element, "Appendixes"), "Appendix")),
+    )
+
+
+def _trace(element: _Element) -> m.TraceHeader:
+    return m.TraceHeader(
+        organ_id=_field(element, "OrganId"), timestamp=_field(element, "Timestamp")
+    )
+
+
+def _business(element: _Element | None) -> m.Business | None:
+    if element is None:
+        return None
+    raw_type = _field(element, "BussinessDocType").strip() or "0"
+    try:
+        doc_type = int(raw_type)
+    except ValueError:
+        raise Rejected("5.4.1", f"BussinessDocType {raw_type[:20]!r} is not an integer") from None
+    info = _child(element, "BussinessDocumentInfo")
+    replacements = _children(_child(element, "ReplacementInfoList"), "ReplacementInfo")
+    return m.Business(
+        doc_type=doc_type,
+        reason=_field(element, "BussinessDocReason"),
+        document_id=_field(element, "DocumentId"),
+        paper=_field(element, "Paper"),
+        staff=_staff(_child(element, "StaffInfo")),
+        document_info=None if info is None else _document_info(info),
+        replacements=tuple(_replacement(e) for e in replacements),
+    )
+
+
+def _document_info(element: _Element) -> m.BussinessDocumentInfo:
+    receivers = _children(_child(element, "ReceiverList"), "Receiver")
+    return m.BussinessDocumentInfo(
+        document_info=_field(element, "DocumentInfo"),
+        document_receiver=_field(element, "DocumentReceiver"),
+        receivers=tuple(
+            m.Receiver(_field(e, "OrganId"), _field(e, "ReceiverType")) for e in receivers
+        ),
+    )
+
+
+def _replacement(element: _Element) -> m.ReplacementInfo:
+    organs = _children(_child(element, "OrganIdList"), "OrganId")
+    return m.ReplacementInfo(
+        document_id=_field(element, "DocumentId"), organ_ids=tuple(_text(e) for e in organs)
+    )
+
+
+def _references(envelope: _Element | None) -> tuple[m.Reference, ...]:
+    manifest = _child(_child(envelope, "edXMLBody"), "edXMLManifest", "Manifest")
+    return tuple(
+        m.Reference(
+            content_id=_field(e, "ContentId"),
+            content_type=_field(e, "ContentType"),
+            description=_field(e, "Description"),
+            attachment_name=_field(e, "AttachmentName"),
+        )
+        for e in _children(manifest, "Reference")
+    )
+
+
+def _attachment(element: _Element) -> m.Attachment:
+    encoded = _field(element, "ContentTransferEncoded")
+    return m.Attachment(
+        content_id=_field(element, "ContentId"),
+        attachment_name=_field(element, "AttachmentName"),
+        description=_field(element, "Description"),
+        content_type=_field(element, "ContentType"),
+        format=_field(element, "Format"),
+        encoded_size=len(encoded),
+        encoded=encoded,
+    )
