@@ -177,7 +177,9 @@ def _ca_cert(
     issuer_key = issuer.key if issuer else key
     now = _now()
     builder = _builder(subject, issuer_name, key, issuer_key)
-    builder = builder.not_valid_before(now - _DAY).not_valid_after(now + 365 * years * _DAY)
+    # CAs predate their leaves (the expired leaf was issued ~2 years ago, under the same CA).
+    start = now - 5 * 365 * _DAY
+    builder = builder.not_valid_before(start).not_valid_after(start + 365 * years * _DAY)
     builder = builder.add_extension(x509.BasicConstraints(True, path_length), critical=True)
     usage = x509.KeyUsage(False, False, False, False, False, True, True, False, False)
     return _sign(builder.add_extension(usage, critical=True), issuer_key)
@@ -185,11 +187,11 @@ def _ca_cert(
 
 def _new_hierarchy(pki: DevPki, key_type: str) -> dict[str, _Ca]:
     root_key = _new_key(key_type)
-    root = _Ca("root", root_key, _ca_cert("Government CA (TEST)", root_key, None, 20, 1))
+    root = _Ca("root", root_key, _ca_cert("Government CA (TEST)", root_key, None, 25, 1))
     cas = {"root": root}
     for name, label in (("central", "Central bodies"), ("provinces", "Provinces")):
         key = _new_key(key_type)
-        cas[name] = _Ca(name, key, _ca_cert(f"{label} CA (TEST)", key, root, 10, 0))
+        cas[name] = _Ca(name, key, _ca_cert(f"{label} CA (TEST)", key, root, 15, 0))
     for ca in cas.values():
         _write_key(pki.directory / "ca" / ca.name / "key.pem", ca.key)
         _write_certs(pki.directory / "ca" / ca.name / "cert.pem", [ca.cert])
@@ -265,7 +267,7 @@ def _issue_bad_cases(pki: DevPki, cas: dict[str, _Ca], key_type: str) -> None:
         ),
     }
     foreign_key = _new_key(key_type)
-    foreign = _Ca("foreign", foreign_key, _ca_cert("Foreign CA (TEST)", foreign_key, None, 20, 1))
+    foreign = _Ca("foreign", foreign_key, _ca_cert("Foreign CA (TEST)", foreign_key, None, 25, 1))
     certs["foreign-ca"] = _leaf(foreign, keys["foreign-ca"], subject)
     for case in BAD_CASES:
         chain = [foreign.cert] if case == "foreign-ca" else [provinces.cert]
