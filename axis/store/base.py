@@ -93,6 +93,7 @@ class DocumentRef:
     subject: str
     notation: str
     created_at: str
+    findings: str = "[]"  # JSON list of [code, detail] warnings recorded at intake
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
     # systems
-    async def add_system(self, system_id: str, secret: str, name: str = "") -> None: ...
+    async def add_system(self, system_id: str, secret: str, name: str = "") -> bool: ...
     async def set_secret(self, system_id: str, secret: str) -> bool: ...
     async def get_secret(self, system_id: str) -> str | None: ...
     async def list_systems(self) -> list[SystemRow]: ...
@@ -173,7 +174,7 @@ class Store(Protocol):
         deliveries: Sequence[NewDelivery],
         *,
         status: StatusEffect | None = None,
-        pending: tuple[str, Sequence[str], int] | None = None,
+        pending: Sequence[tuple[str, Sequence[str], int]] = (),
     ) -> None: ...
 
     # delivery by pull

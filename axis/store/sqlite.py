@@ -163,7 +163,7 @@ class SqliteStore(Queries):
         deliveries: Sequence[NewDelivery],
         *,
         status: StatusEffect | None = None,
-        pending: tuple[str, Sequence[str], int] | None = None,
+        pending: Sequence[tuple[str, Sequence[str], int]] = (),
     ) -> None:
         """Document + one delivery per recipient + status effects + event: one transaction."""
         at = doc.created_at
@@ -186,8 +186,7 @@ class SqliteStore(Queries):
             )
             if status is not None:
                 await self._apply_status(conn, doc.id, status, at)
-            if pending is not None:
-                original_id, agencies, value = pending
+            for original_id, agencies, value in pending:
                 await _set_pending(conn, original_id, agencies, value)
             await self._event(
                 conn, "accepted", at, doc.id, agency=doc.from_agency, system_id=doc.system_id,
@@ -214,13 +213,17 @@ class SqliteStore(Queries):
 
     # -- systems and directory writes -----------------------------------------------------
 
-    async def add_system(self, system_id: str, secret: str, name: str = "") -> None:
+    async def add_system(self, system_id: str, secret: str, name: str = "") -> bool:
+        """Register a system; False if the id exists already."""
         async with self.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO systems (system_id, secret, name, created_at) VALUES (?, ?, ?, ?)",
+            cursor = await conn.execute(
+                "INSERT INTO systems (system_id, secret, name, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (system_id) DO NOTHING",
                 (system_id, secret, name, now()),
             )
-            await self._event(conn, "system-added", now(), system_id=system_id)
+            if cursor.rowcount:
+                await self._event(conn, "system-added", now(), system_id=system_id)
+            return cursor.rowcount > 0
 
     async def set_secret(self, system_id: str, secret: str) -> bool:
         async with self.transaction() as conn:

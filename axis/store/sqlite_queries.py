@@ -22,7 +22,7 @@ from axis.store.base import (
 
 _DOC_COLUMNS = (
     "id, from_agency, system_id, message_type, document_id, business_type, original_id, "
-    "status_code, sha256, size, subject, notation, created_at"
+    "status_code, sha256, size, subject, notation, created_at, findings"
 )
 _AGENCY_COLUMNS = "id, pid, code, name, mail, mobile, fax, system_id, upstream"
 _INBOX_SELECT = (

@@ -1,0 +1,140 @@
+"""The aiohttp application: the VXP-compatible API (DOMAIN.md §6) plus /getReceipt and /healthz.
+
+Top of the flow: request -> middleware (errors, concurrency limit) -> authentication (auth.py)
+-> operation handler -> intake / store. ``create_app(cfg)`` builds the app in-process (tests,
+benchmarks); ``run(cfg)`` serves it until SIGINT/SIGTERM, then stops accepting, gives in-flight
+requests hub.shutdown_grace_s to finish, and closes the store.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from axis import logs
+from axis.api import ops_directory, ops_inbox, ops_send
+from axis.api.auth import Caller
+from axis.api.hub import Hub
+from axis.api.responses import fail, ok
+from axis.config import Config
+from axis.errors import AxisError, Rejected
+
+log = logs.get("axis.api")
+HUB: web.AppKey[Hub] = web.AppKey("hub", Hub)
+CONFIG: web.AppKey[Config] = web.AppKey("config", Config)
+
+Operation = Callable[[Hub, Caller, web.Request], Awaitable[web.StreamResponse]]
+OPERATIONS: dict[str, Operation] = {
+    "sendEdoc": ops_send.send_edoc,
+    "getReceivedEdocList": ops_inbox.received_list,
+    "getEdoc": ops_inbox.get_edoc,
+    "updateStatus": ops_inbox.update_status,
+    "getSentEdocList": ops_inbox.sent_list,
+    "countReceiveEdoc": ops_inbox.count_edoc,
+    "countReceiveStatus": ops_inbox.count_status,
+    "getAgenciesList": ops_directory.agencies_list,
+    "registerAgency": ops_directory.register_agency,
+    "deleteAgency": ops_directory.delete_agency,
+    "getReceipt": ops_send.get_receipt,
+}
+_BY_LOWER = {name.lower(): handler for name, handler in OPERATIONS.items()}
+
+
+class _Limit:
+    """Requests in flight; beyond hub.max_concurrent_requests answer 503 4.7.2 at once."""
+
+    def __init__(self, maximum: int) -> None:
+        self.maximum = maximum
+        self.current = 0
+
+
+def _middleware(cfg: Config) -> Any:
+    limit = _Limit(cfg.hub.max_concurrent_requests)
+    retry_after = cfg.store.retry_after_s
+
+    @web.middleware
+    async def errors(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if limit.current >= limit.maximum:
+            return fail(AxisError("4.7.2", f"{limit.current} requests in flight."), retry_after)
+        limit.current += 1
+        try:
+            return await handler(request)
+        except AxisError as exc:
+            if exc.code.klass != 5 or exc.code.http >= 500:
+                log.warning("refused", path=request.path, code=exc.code.code, detail=exc.detail)
+            return fail(exc, retry_after)
+        except web.HTTPException:
+            raise
+        except Exception:
+            request_id = uuid.uuid4().hex[:12]
+            log.exception("internal error", path=request.path, request_id=request_id)
+            return fail(AxisError("5.7.3", f"Request id {request_id}."))
+        finally:
+            limit.current -= 1
+
+    return errors
+
+
+async def dispatch(request: web.Request) -> web.StreamResponse:
+    """POST /<operation>: authenticate, then run the operation."""
+    name = request.match_info["operation"]
+    handler = OPERATIONS.get(name) or _BY_LOWER.get(name.lower())
+    if handler is None:
+        raise Rejected("5.1.6", f"{name!r}; operations: {', '.join(OPERATIONS)}.")
+    hub = request.app[HUB]
+    caller = await hub.auth.authenticate(request.raw_headers)
+    return await handler(hub, caller, request)
+
+
+async def unknown(request: web.Request) -> web.StreamResponse:
+    raise Rejected("5.1.6", f"{request.method} {request.path}; every operation is a POST.")
+
+
+async def healthz(request: web.Request) -> web.StreamResponse:
+    hub = request.app[HUB]
+    await hub.store.get_secret("")  # the store answers reads
+    return ok(service="axis")
+
+
+async def _hub_context(app: web.Application) -> AsyncIterator[None]:
+    hub = await Hub.start(app[CONFIG])
+    app[HUB] = hub
+    log.info("hub started", store=hub.cfg.store.path, policy=hub.cfg.intake.policy)
+    yield
+    await hub.close()
+    log.info("hub stopped")
+
+
+def create_app(cfg: Config) -> web.Application:
+    """The application; the store opens on startup and closes on cleanup."""
+    app = web.Application(middlewares=[_middleware(cfg)], client_max_size=cfg.intake.max_body_bytes)
+    app[CONFIG] = cfg
+    app.cleanup_ctx.append(_hub_context)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_post("/{operation}", dispatch)
+    app.router.add_route("*", "/{tail:.*}", unknown)
+    return app
+
+
+def server_args(cfg: Config) -> dict[str, Any]:
+    """aiohttp server limits: header fields long enough that OUR limit (5.1.7) answers first."""
+    field = max(cfg.intake.max_header_bytes * 2, 16384)
+    return {"max_field_size": field, "max_line_size": field}
+
+
+def run(cfg: Config, host: str, port: int, banner: Callable[[str], None] | None = None) -> None:
+    """Serve until SIGINT/SIGTERM; in-flight requests get hub.shutdown_grace_s to finish."""
+    web.run_app(
+        create_app(cfg),
+        host=host,
+        port=port,
+        shutdown_timeout=cfg.hub.shutdown_grace_s,
+        handler_args=server_args(cfg),
+        access_log=None,
+        print=banner,
+    )

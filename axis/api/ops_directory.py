@@ -1,0 +1,76 @@
+"""/getAgenciesList, /registerAgency, /deleteAgency: the directory over the SDK protocol.
+
+A system registers and deletes agencies only under itself (5.8.8): the new agency is served by
+the caller, and its parent (pcode), when given, must be an agency the caller serves too.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from axis import logs
+from axis.api.auth import Caller
+from axis.api.body import read_limited
+from axis.api.hub import Hub
+from axis.api.ops_inbox import _paging
+from axis.api.responses import ok
+from axis.directory.importer import to_row
+from axis.errors import Rejected
+from axis.store.base import AgencyRow
+
+log = logs.get("axis.api")
+JSON_LIMIT = 64 * 1024
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    raw = await read_limited(request, JSON_LIMIT)
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError as exc:
+        raise Rejected("5.1.5", "The body must be a JSON object.") from exc
+    if not isinstance(body, dict):
+        raise Rejected("5.1.5", "The body must be a JSON object.")
+    return body
+
+
+def _agency_json(row: AgencyRow) -> dict[str, str]:
+    return {"id": row.id, "pid": row.pid, "code": row.code, "name": row.name, "mail": row.mail}
+
+
+async def agencies_list(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+    limit, offset = _paging(caller)
+    rows = await hub.store.list_agencies(None, limit, offset)
+    return ok(data=[_agency_json(row) for row in rows])
+
+
+async def register_agency(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+    row = to_row(await _json_body(request), where="registerAgency body")
+    if row.pid:
+        parent = await hub.store.get_agency(row.pid)
+        if parent is None:
+            raise Rejected("5.5.6", f"pcode {row.pid!r}.")
+        if parent.system_id != caller.system_id:
+            raise Rejected("5.8.8", f"Parent {row.pid} is not served by {caller.system_id}.")
+    new = AgencyRow(**{**row.__dict__, "system_id": caller.system_id, "upstream": None})
+    if not await hub.store.add_agency(new):
+        raise Rejected("5.5.4", f"{row.id}.")
+    log.info("agency registered", agency=row.id, system=caller.system_id)
+    return ok(id=row.id)
+
+
+async def delete_agency(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    agency_id = str(body.get("id") or body.get("code") or caller.params.get("id") or "")
+    if not agency_id:
+        raise Rejected("5.1.4", 'The body must name the agency: {"id": ...}.')
+    row = await hub.store.get_agency(agency_id)
+    if row is None:
+        raise Rejected("5.5.5", f"{agency_id}.")
+    if row.system_id != caller.system_id:
+        raise Rejected("5.8.8", f"{agency_id} is not served by {caller.system_id}.")
+    await hub.store.delete_agency(agency_id)
+    log.info("agency deleted", agency=agency_id, system=caller.system_id)
+    return ok(id=agency_id)

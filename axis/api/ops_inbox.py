@@ -1,0 +1,137 @@
+"""Delivery by pull and the sender's view (DOMAIN.md §6).
+
+/getReceivedEdocList, /countReceiveEdoc, /countReceiveStatus, /getEdoc, /updateStatus list,
+count, fetch and acknowledge deliveries addressed to agencies the caller serves (5.8.7 for any
+other); /getSentEdocList shows, per recipient of what the caller's agencies sent, the transport
+state and the latest business status. Optional paging headers XroadVnpt-limit / -offset.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from aiohttp import web
+
+from axis import logs
+from axis.api.auth import Caller
+from axis.api.hub import Hub
+from axis.api.responses import ok
+from axis.errors import Rejected
+from axis.intake.statuses import NAMES
+from axis.store.base import InboxRow, SentRow
+
+log = logs.get("axis.api")
+STATE_DESC = {
+    "queued": "Waiting to be fetched",
+    "fetched": "Fetched, not yet acknowledged",
+    "done": "Received (acknowledged done)",
+    "fail": "The recipient reported a failure",
+}
+# getSentEdocList without paging headers: the newest rows only (the list grows forever).
+SENT_DEFAULT_LIMIT = 1000
+
+
+def _paging(caller: Caller, default: int | None = None) -> tuple[int | None, int]:
+    try:
+        limit = int(caller.params["limit"]) if caller.params.get("limit") else default
+        offset = int(caller.params.get("offset") or 0)
+    except ValueError as exc:
+        raise Rejected("5.1.5", "XroadVnpt-limit and -offset must be integers.") from exc
+    if (limit is not None and limit < 0) or offset < 0:
+        raise Rejected("5.1.5", "XroadVnpt-limit and -offset must not be negative.")
+    return limit, offset
+
+
+def _message_type(caller: Caller, default: str) -> str:
+    value = (caller.params.get("messagetype") or default).lower()
+    if value not in ("edoc", "status"):
+        raise Rejected("5.1.5", f"XroadVnpt-messagetype must be edoc or status, got {value!r}.")
+    return value
+
+
+def _inbox_row(row: InboxRow) -> dict[str, str]:
+    return {
+        "docId": row.delivery_id,
+        "serviceType": "eDoc",
+        "messageType": row.message_type,
+        "created_time": row.created_at,
+        "updated_time": row.updated_at,
+        "from": row.from_agency,
+        "to": row.agency,
+        "status": row.state,
+        "status_desc": row.last_error or STATE_DESC.get(row.state, ""),
+    }
+
+
+async def received_list(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+    limit, offset = _paging(caller)
+    rows = await hub.store.list_received(
+        caller.system_id, _message_type(caller, "edoc"), limit, offset
+    )
+    return ok(data=[_inbox_row(row) for row in rows])
+
+
+async def count_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+    return ok(count=await hub.store.count_received(caller.system_id, "edoc"))
+
+
+async def count_status(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+    return ok(count=await hub.store.count_received(caller.system_id, "status"))
+
+
+async def _own_delivery(hub: Hub, caller: Caller, delivery_id: str) -> InboxRow:
+    row = await hub.store.get_delivery(delivery_id)
+    if row is None:
+        raise Rejected("5.1.8", f"docId {delivery_id!r}.")
+    if row.agency_system != caller.system_id:
+        raise Rejected("5.8.7", f"docId {delivery_id!r} is addressed to {row.agency}.")
+    return row
+
+
+async def get_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+    row = await _own_delivery(hub, caller, caller.param("docId"))
+    data = await hub.store.fetch(row.delivery_id, caller.system_id)
+    if data is None:
+        raise Rejected("5.1.8", f"docId {row.delivery_id!r}.")
+    if row.state == "queued":
+        log.info("fetched", doc_id=row.doc_id, delivery_id=row.delivery_id,
+                 sender=row.from_agency, recipient=row.agency)  # fmt: skip
+    return ok(data=base64.b64encode(data).decode("ascii"), docId=row.delivery_id)
+
+
+async def update_status(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+    delivery_id = caller.params.get("docid") or caller.param("docId")
+    status = caller.param("status").lower()
+    if status not in ("done", "fail"):
+        raise Rejected("5.1.5", f"XroadVnpt-status must be done or fail, got {status!r}.")
+    row = await _own_delivery(hub, caller, delivery_id)
+    error = caller.params.get("error", "") if status == "fail" else ""
+    await hub.store.acknowledge(row.delivery_id, caller.system_id, status == "done", error)
+    log.info("acked" if status == "done" else "ack failed", doc_id=row.doc_id,
+             delivery_id=row.delivery_id, sender=row.from_agency, recipient=row.agency)  # fmt: skip
+    return ok()
+
+
+def _sent_row(row: SentRow) -> dict[str, str]:
+    received = row.updated_at if row.state in ("fetched", "done") else ""
+    return {
+        "senderDocId": row.doc_id,
+        "receiverDocId": row.delivery_id,
+        "fromCode": row.from_agency,
+        "toCode": row.agency,
+        "sendStatus": row.state,
+        "sendStatusDesc": row.last_error or STATE_DESC.get(row.state, ""),
+        "receiveStatus": row.biz_status,
+        "receiveStatusDesc": NAMES.get(row.biz_status, ""),
+        "receiveStatusTime": row.biz_status_at,
+        "sentTime": row.created_at,
+        "receivedTime": received,
+        "title": row.subject,
+        "notation": row.notation,
+    }
+
+
+async def sent_list(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+    limit, offset = _paging(caller, SENT_DEFAULT_LIMIT)
+    rows = await hub.store.list_sent(caller.system_id, limit, offset)
+    return ok(data=[_sent_row(row) for row in rows])

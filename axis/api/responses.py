@@ -1,0 +1,42 @@
+"""The SDK's response JSON: status OK/FAIL, ErrorCode ("0" on success), ErrorDesc.
+
+Every refusal carries a catalogue code and a sentence a person can act on, with the catalogue's
+HTTP status (DOMAIN.md §6; axis/errors.py). Successes add the operation's fields (DocId, data,
+count) and, where useful, ``code`` and ``warnings``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from axis.errors import AxisError, Finding, StoreUnavailable
+
+
+def _dumps(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def ok(**fields: Any) -> web.Response:
+    return web.json_response(
+        {"status": "OK", "ErrorCode": "0", "ErrorDesc": "", **fields}, dumps=_dumps
+    )
+
+
+def warnings(findings: list[Finding]) -> list[dict[str, str]]:
+    return [{"code": f.code, "desc": f.reason} for f in findings]
+
+
+def fail(exc: AxisError, retry_after_s: int | None = None) -> web.Response:
+    body = {
+        "status": "FAIL",
+        "ErrorCode": exc.code.code,
+        "ErrorDesc": exc.reason,
+        "code": exc.code.slug,
+    }
+    response = web.json_response(body, status=exc.code.http, dumps=_dumps)
+    if isinstance(exc, StoreUnavailable) or exc.code.http == 503:
+        response.headers["Retry-After"] = str(retry_after_s or 30)
+    return response

@@ -1,0 +1,41 @@
+"""The unit of work intake stages pass along: what arrived, and what each stage learned.
+
+Built by the API's /sendEdoc handler after authentication; each stage in pipeline.STAGES fills
+typed fields or raises Rejected. ``done`` stops the pipeline early (an idempotent retry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from axis.directory import Route
+from axis.errors import Finding
+from axis.intake.check import Checked
+from axis.store.base import DocumentRef, StatusEffect
+
+
+@dataclass
+class Intake:
+    data: bytes
+    system_id: str  # the authenticated caller
+    from_agency: str  # XroadVnpt-from
+    message_type: str  # XroadVnpt-messagetype: edoc | status
+    received_at: datetime
+    # filled by the stages, in order
+    checked: Checked | None = None
+    routes: dict[str, Route] = field(default_factory=dict)
+    recipients: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    duplicate_of: DocumentRef | None = None
+    original_id: str | None = None
+    status: StatusEffect | None = None
+    pending: list[tuple[str, tuple[str, ...], int]] = field(default_factory=list)
+    doc_id: str = ""
+    done: bool = False
+
+    @property
+    def ok(self) -> Checked:
+        """The offline check's result; stages after ``check`` may rely on it."""
+        assert self.checked is not None, "stage order: check runs before this stage"
+        return self.checked

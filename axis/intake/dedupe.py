@@ -1,0 +1,31 @@
+"""Intake stage 4, dedupe: idempotent retries and reused DocumentIds (DOMAIN.md §7).
+
+- The same bytes (SHA-256) again from the same sender: the original DocId is returned with
+  2.6.1 and nothing new is stored (a client retrying after a lost answer must not create a
+  second copy; STYLE.md "the same document from the same sender again returns the original id").
+- A new document (BussinessDocType 0) whose DocumentId this sender already used: 5.6.2.
+  Revoke/update/replace (1-3) reuse DocumentIds on purpose; the business stage checks them.
+"""
+
+from __future__ import annotations
+
+from axis.edxml import DocumentPackage
+from axis.errors import Finding, Rejected
+from axis.intake.context import Intake
+from axis.intake.env import Env
+
+name = "dedupe"
+
+
+async def run(ctx: Intake, env: Env) -> None:
+    checked = ctx.ok
+    existing = await env.store.find_duplicate(ctx.from_agency, checked.sha256)
+    if existing is not None:
+        ctx.duplicate_of = existing
+        ctx.findings.append(Finding("2.6.1", f"Original DocId {existing.id}."))
+        ctx.done = True
+        return
+    package = checked.package
+    is_new = isinstance(package, DocumentPackage) and package.business_doc_type == 0
+    if is_new and await env.store.document_id_taken(ctx.from_agency, package.document_id):
+        raise Rejected("5.6.2", f"DocumentId {package.document_id!r}.")

@@ -1,0 +1,77 @@
+"""Intake stage 6, persist: one transaction, then (and only then) the answer.
+
+Writes the exact received bytes (never re-serialised: a signature must still verify), the
+envelope fields, one delivery row per recipient (its id is the docId that recipient lists and
+fetches), the status effects and an event (STYLE.md principle 1: the commit is the
+acknowledgement). A store failure surfaces as StoreUnavailable: 503, nothing accepted.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from axis import logs
+from axis.edxml import DocumentPackage
+from axis.intake.context import Intake
+from axis.intake.env import Env
+from axis.store.base import NewDelivery, NewDocument
+from axis.store.sqlite import now
+
+name = "persist"
+log = logs.get("axis.intake")
+
+
+def _document(ctx: Intake) -> NewDocument:
+    checked = ctx.ok
+    package = checked.package
+    if isinstance(package, DocumentPackage):
+        document_id, business_type, status_code = package.document_id, package.business_doc_type, ""
+        subject, notation = package.subject, package.code.code_notation
+    else:
+        document_id, business_type = package.response_for.document_id, 0
+        status_code, subject, notation = package.status_code, package.description, ""
+    return NewDocument(
+        id=str(uuid.uuid4()),
+        from_agency=ctx.from_agency,
+        system_id=ctx.system_id,
+        message_type=checked.kind,
+        document_id=document_id,
+        business_type=business_type,
+        original_id=ctx.original_id,
+        status_code=status_code,
+        sha256=checked.sha256,
+        data=checked.data,
+        subject=subject[:500],
+        notation=notation[:100],
+        findings=tuple((f.code, f.detail) for f in ctx.findings),
+        created_at=now(),
+    )
+
+
+async def run(ctx: Intake, env: Env) -> None:
+    doc = _document(ctx)
+    deliveries = [
+        NewDelivery(str(uuid.uuid4()), agency, doc.message_type) for agency in ctx.recipients
+    ]
+    await env.store.save_incoming(doc, deliveries, status=ctx.status, pending=ctx.pending)
+    ctx.doc_id = doc.id
+    log.info(
+        "accepted",
+        doc_id=doc.id,
+        sender=doc.from_agency,
+        system=doc.system_id,
+        message_type=doc.message_type,
+        business_type=doc.business_type,
+        status_code=doc.status_code or None,
+        recipients=ctx.recipients,
+        warnings=[f.code for f in ctx.findings] or None,
+    )
+    if ctx.status is not None:
+        log.info(
+            "status relayed",
+            doc_id=doc.id,
+            original_id=ctx.status.original_id,
+            sender=doc.from_agency,
+            recipient=ctx.recipients[0] if len(ctx.recipients) == 1 else ctx.recipients,
+            status_code=ctx.status.code,
+        )

@@ -1,0 +1,41 @@
+"""The intake pipeline: the stages a package passes at the door, in their one fixed order.
+
+size -> check (parse, schema, signature policy; in a thread) -> route -> dedupe -> business
+-> persist. Each stage is a module with ``name`` and ``async run(ctx, env)`` that fills the
+Intake context or raises Rejected (STYLE.md: reject at the door). The order lives here, in
+code: no configuration can skip the signature stage. An idempotent retry (dedupe) ends the
+pipeline early with the original DocId.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from types import ModuleType
+
+from axis.intake import business, checks, dedupe, persist, route, size
+from axis.intake.context import Intake
+from axis.intake.env import Env
+
+STAGES: tuple[ModuleType, ...] = (size, checks, route, dedupe, business, persist)
+
+
+class Pipeline:
+    """Runs STAGES over one Intake; built once per daemon around its Env."""
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self._stages: tuple[tuple[str, Callable[[Intake, Env], Awaitable[None]]], ...] = tuple(
+            (stage.name, stage.run) for stage in STAGES
+        )
+
+    async def run(self, ctx: Intake) -> Intake:
+        """Every stage in order; returns the context (doc_id or duplicate_of set)."""
+        for _name, stage in self._stages:
+            await stage(ctx, self.env)
+            if ctx.done:
+                break
+        return ctx
+
+
+def stage_names() -> tuple[str, ...]:
+    return tuple(stage.name for stage in STAGES)
