@@ -27,6 +27,7 @@ from axis.edxml.model import (
     TraceHeader,
 )
 from axis.edxml.parse import parse
+from axis.edxml.validate import Validator
 
 __all__ = [
     "NS",
@@ -48,6 +49,7 @@ __all__ = [
     "StaffInfo",
     "StatusPackage",
     "TraceHeader",
+    "Validator",
     "build",
     "load",
     "parse",
