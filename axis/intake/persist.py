@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import uuid
 
-from axis import logs
+import structlog
+
 from axis.edxml import DocumentPackage
 from axis.intake.context import Intake
 from axis.intake.env import Env
@@ -18,7 +19,8 @@ from axis.store.base import NewDelivery, NewDocument
 from axis.store.sqlite import now
 
 name = "persist"
-log = logs.get("axis.intake")
+# logs.get(name) currently breaks (structlog reserves "logger"); bind the same name.
+log = structlog.get_logger(logger_name="axis.intake")
 
 
 def _document(ctx: Intake) -> NewDocument:

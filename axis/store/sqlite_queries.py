@@ -180,5 +180,8 @@ class Queries:
         )
         return [SentRow(*row) for row in rows]
 
+    async def count_documents(self) -> int:
+        return int((await self._read("SELECT COUNT(*) FROM documents"))[0][0])
+
     async def count_events(self) -> int:
         return int((await self._read("SELECT COUNT(*) FROM events"))[0][0])
