@@ -49,4 +49,4 @@ def setup(fmt: str = "auto", level: str = "info", stream: Any = None) -> None:
 
 def get(name: str) -> Any:
     """A logger for one subsystem, e.g. ``get("axis.intake")``."""
-    return structlog.get_logger(logger=name)
+    return structlog.get_logger().bind(logger_name=name)
