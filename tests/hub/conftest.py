@@ -56,7 +56,8 @@ def hub_cfg(tmp_path: Path, pki: devpki.DevPki) -> Config:
     cfg = config_mod.Config()
     cfg = config_mod.replace(cfg, "hub", data_dir=str(tmp_path), key_dir=str(pki.directory / "hub"))
     cfg = config_mod.replace(cfg, "signature", trust_dir=str(pki.trust_dir))
-    return config_mod.replace(cfg, "intake", max_body_bytes=2 * 1024 * 1024)
+    # 512 KiB: above the largest sample (~370 KB), low enough to test the limit cheaply.
+    return config_mod.replace(cfg, "intake", max_body_bytes=512 * 1024)
 
 
 async def seed(cfg: Config) -> None:
