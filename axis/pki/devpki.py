@@ -165,7 +165,9 @@ def _builder(
     return builder.add_extension(ski, critical=False).add_extension(aki, critical=False)
 
 
-def _sign(builder: x509.CertificateBuilder, issuer_key: CertificateIssuerPrivateKeyTypes):
+def _sign(
+    builder: x509.CertificateBuilder, issuer_key: CertificateIssuerPrivateKeyTypes
+) -> x509.Certificate:
     return builder.sign(issuer_key, hashes.SHA256())
 
 

@@ -89,7 +89,9 @@ def sign(
     return whole
 
 
-def _template(root: etree._Element, method: xmlsec.Transform, digest: xmlsec.Transform):
+def _template(
+    root: etree._Element, method: xmlsec.Transform, digest: xmlsec.Transform
+) -> etree._Element:
     sig = xmlsec.template.create(root, T.EXCL_C14N, method, ns="ds")
     ref = xmlsec.template.add_reference(sig, digest, uri="")
     xmlsec.template.add_transform(ref, T.ENVELOPED)
