@@ -98,8 +98,7 @@ def sanitise_name(name: str) -> tuple[str, Finding | None]:
         )
     safe = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")  # control/format
     safe = safe.replace("\\", "/").rsplit("/", 1)[-1]  # strip any directory part
-    safe = _UNSAFE_CHARS.sub("_", safe).replace("..", "_")
-    safe = safe.strip(" .")
+    safe = _UNSAFE_CHARS.sub("_", safe).strip(" .").replace("..", "_")
     if _RESERVED.match(safe):
         safe = "_" + safe
     safe = _truncate(safe)
