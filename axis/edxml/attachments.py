@@ -21,7 +21,6 @@ from typing import BinaryIO
 from axis.errors import Finding, Rejected
 
 CHUNK_CHARS = 1 << 18  # 256 Ki base64 characters -> 192 KiB decoded per step
-_WS = str.maketrans("", "", " \t\r\n")
 _PLACEHOLDER = re.compile(
     r"^\s*\$\{.*\}\s*$", re.S
 )  # JMeter/template ${...} (samples/vnpt/edoc.edxml)
@@ -36,7 +35,7 @@ def iter_decode(encoded: str, chunk_chars: int = CHUNK_CHARS) -> Iterator[bytes]
     """Decode base64 text chunk by chunk, whitespace allowed anywhere; Rejected 5.4.5 if invalid."""
     carry, padded = "", False
     for start in range(0, len(encoded), chunk_chars):
-        piece = carry + encoded[start : start + chunk_chars].translate(_WS)
+        piece = carry + "".join(encoded[start : start + chunk_chars].split())
         cut = len(piece) - len(piece) % 4
         carry = piece[cut:]
         if not cut:

@@ -25,14 +25,17 @@ def _local(element: _Element) -> str:
 
 
 def _children(parent: _Element | None, *names: str) -> Iterator[_Element]:
+    """Children with one of the local names, in any namespace or none ("{*}", lxml in C)."""
     if parent is None:
-        return
-    for child in parent:
-        if _local(child) in names:
-            yield child
+        return iter(())
+    return parent.iterchildren(*(f"{{*}}{name}" for name in names))
 
 
 def _child(parent: _Element | None, *names: str) -> _Element | None:
+    if parent is None:
+        return None
+    if len(names) == 1:
+        return parent.find(f"{{*}}{names[0]}")
     return next(_children(parent, *names), None)
 
 
@@ -42,6 +45,21 @@ def _text(element: _Element | None) -> str:
     if len(element):  # a comment or stray child splits the text: join the text nodes
         return "".join(element.xpath("text()"))
     return element.text or ""
+
+
+class _Fields:
+    """The first child of each local name, indexed once: O(children) instead of per lookup."""
+
+    __slots__ = ("first",)
+
+    def __init__(self, parent: _Element | None) -> None:
+        self.first: dict[str, _Element] = {}
+        if parent is not None:
+            for child in parent:
+                self.first.setdefault(_local(child), child)
+
+    def __call__(self, name: str) -> str:
+        return _text(self.first.get(name))
 
 
 def _field(parent: _Element | None, name: str) -> str:
@@ -70,15 +88,16 @@ def parse(root: _Element) -> m.DocumentPackage | m.StatusPackage:
 
 
 def _organization(element: _Element | None) -> m.Organization:
+    f = _Fields(element)
     return m.Organization(
-        organ_id=_field(element, "OrganId"),
-        organization_in_charge=_field(element, "OrganizationInCharge"),
-        organ_name=_field(element, "OrganName"),
-        organ_add=_field(element, "OrganAdd"),
-        email=_field(element, "Email"),
-        telephone=_field(element, "Telephone"),
-        fax=_field(element, "Fax"),
-        website=_field(element, "Website"),
+        organ_id=f("OrganId"),
+        organization_in_charge=f("OrganizationInCharge"),
+        organ_name=f("OrganName"),
+        organ_add=f("OrganAdd"),
+        email=f("Email"),
+        telephone=f("Telephone"),
+        fax=f("Fax"),
+        website=f("Website"),
     )
 
 
@@ -114,36 +133,29 @@ def _status(message: _Element) -> m.StatusPackage:
 
 
 def _document(root: _Element, header: _Element, message: _Element) -> m.DocumentPackage:
-    code = _child(message, "Code")
-    promulgation = _child(message, "PromulgationInfo")
-    doc_type = _child(message, "DocumentType")
-    signer = _child(message, "SignerInfo")
+    f = _Fields(message)
+    code, promulgation = _Fields(f.first.get("Code")), _Fields(f.first.get("PromulgationInfo"))
+    kind, signer = _Fields(f.first.get("DocumentType")), _Fields(f.first.get("SignerInfo"))
     responses = (_response_for(e) for e in _children(message, "ResponseFor"))
     traces = _child(header, "TraceHeaderList")
     return m.DocumentPackage(
-        sender=_organization(_child(message, "From")),
+        sender=_organization(f.first.get("From")),
         recipients=tuple(_organization(e) for e in _children(message, "To")),
-        document_id=_field(message, "DocumentId"),
-        code=m.Code(_field(code, "CodeNumber"), _field(code, "CodeNotation")),
-        promulgation=m.PromulgationInfo(
-            _field(promulgation, "Place"), _field(promulgation, "PromulgationDate")
-        ),
-        document_type=m.DocumentType(
-            _field(doc_type, "Type"), _field(doc_type, "TypeDetail"), _field(doc_type, "TypeName")
-        ),
-        subject=_field(message, "Subject"),
-        content=_field(message, "Content"),
-        signer=m.SignerInfo(
-            _field(signer, "Competence"), _field(signer, "Position"), _field(signer, "FullName")
-        ),
-        due_date=_field(message, "DueDate"),
-        other_info=_other_info(_child(message, "OtherInfo")),
+        document_id=f("DocumentId"),
+        code=m.Code(code("CodeNumber"), code("CodeNotation")),
+        promulgation=m.PromulgationInfo(promulgation("Place"), promulgation("PromulgationDate")),
+        document_type=m.DocumentType(kind("Type"), kind("TypeDetail"), kind("TypeName")),
+        subject=f("Subject"),
+        content=f("Content"),
+        signer=m.SignerInfo(signer("Competence"), signer("Position"), signer("FullName")),
+        due_date=f("DueDate"),
+        other_info=_other_info(f.first.get("OtherInfo")),
         # the empty placeholder ResponseFor (samples/vnpt/edoc.edxml) carries nothing: drop it
         response_for=tuple(r for r in responses if not r.is_empty),
-        steering_type=_field(message, "SteeringType"),
-        response_for_task=_field(_child(message, "ResponseForTask"), "TaskCode"),
-        application_type=_field(message, "ApplicationType"),
-        to_places=tuple(_text(e) for e in _children(_child(message, "ToPlaces"), "Place")),
+        steering_type=f("SteeringType"),
+        response_for_task=_field(f.first.get("ResponseForTask"), "TaskCode"),
+        application_type=f("ApplicationType"),
+        to_places=tuple(_text(e) for e in _children(f.first.get("ToPlaces"), "Place")),
         traces=tuple(_trace(e) for e in _children(traces, "TraceHeader")),
         business=_business(_child(traces, "Bussiness", "Business")),
         references=_references(_child(root, "edXMLEnvelope")),
