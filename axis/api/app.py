@@ -106,9 +106,11 @@ async def _hub_context(app: web.Application) -> AsyncIterator[None]:
     hub = await Hub.start(app[CONFIG])
     app[HUB] = hub
     log.info("hub started", store=hub.cfg.store.path, policy=hub.cfg.intake.policy)
-    yield
-    await hub.close()
-    log.info("hub stopped")
+    try:
+        yield
+    finally:
+        await hub.close()
+        log.info("hub stopped")
 
 
 def create_app(cfg: Config) -> web.Application:
@@ -135,7 +137,7 @@ def run(cfg: Config, host: str, port: int, banner: Callable[[str], None] | None 
         host=host,
         port=port,
         shutdown_timeout=cfg.hub.shutdown_grace_s,
-        handler_args=server_args(cfg),
         access_log=None,
         print=banner,
+        **server_args(cfg),
     )

@@ -50,5 +50,7 @@ class Hub:
         )
 
     async def close(self) -> None:
-        self.executor.shutdown(wait=True)
-        await self.store.close()
+        try:
+            self.executor.shutdown(wait=True)
+        finally:
+            await self.store.close()

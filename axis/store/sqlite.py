@@ -81,10 +81,17 @@ class SqliteStore(Queries):
         return conn
 
     async def close(self) -> None:
-        for conn in (self._reader, self._writer):
-            if conn is not None:
-                await conn.close()
+        """Close both connections. If interrupted (a second Ctrl-C), still stop their threads:
+        aiosqlite's worker threads are not daemons and would hang the interpreter's exit."""
+        conns = [conn for conn in (self._reader, self._writer) if conn is not None]
         self._reader = self._writer = None
+        try:
+            for conn in conns:
+                await conn.close()
+        except BaseException:
+            for conn in conns:
+                conn.stop()
+            raise
 
     async def _migrate(self) -> None:
         assert self._writer is not None
