@@ -147,3 +147,15 @@ def test_explain_lists_problems_with_their_path() -> None:
     problems = VALIDATOR.explain(load(text.encode()).root)
     assert problems and problems[0].startswith("/edXML/edXMLEnvelope/edXMLHeader/MessageHeader")
     assert VALIDATOR.explain(load(build(document())).root) == []
+
+
+def test_xmldsig_signature_before_message_header_is_left_to_the_signature_stage() -> None:
+    dsig = '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'
+    text = doc().replace("<edXML:MessageHeader>", dsig + "<edXML:MessageHeader>", 1)
+    assert check(text.encode()) == []
+
+
+def test_signature_in_the_body_is_a_schema_failure() -> None:
+    dsig = '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'
+    text = doc().replace("</edXML:edXMLBody>", dsig + "</edXML:edXMLBody>", 1)
+    assert "edXMLBody" in schema_detail(text.encode())
