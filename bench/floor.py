@@ -7,7 +7,6 @@ daemon (HTTP, authentication, threads, routing) costs on top of the library work
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 import time
 import uuid
@@ -19,12 +18,8 @@ from axis.store import open_store
 from axis.store.base import NewDelivery, NewDocument
 
 
-def measure(trust_dir: Path, packages: list[bytes], recipients: list[str]) -> float:
-    """Packages per second through check + one committed transaction each."""
-    return asyncio.run(_measure(trust_dir, packages, recipients))
-
-
-async def _measure(trust_dir: Path, packages: list[bytes], recipients: list[str]) -> float:
+async def measure(trust_dir: Path, packages: list[bytes], recipients: list[str]) -> float:
+    """Packages per second through check + one committed transaction each, serially."""
     with tempfile.TemporaryDirectory(prefix="axis-floor-") as tmp:
         cfg = config_mod.from_dict({"hub": {"data_dir": tmp}, "intake": {"policy": "strict"}})
         checker = Checker(cfg, load_trust(trust_dir))

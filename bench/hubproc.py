@@ -39,6 +39,8 @@ class Hub:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    # Agencies registered at run time (system id -> agency ids), beyond the demo seed.
+    extra_agencies: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def endpoint(self) -> str:
@@ -92,7 +94,14 @@ class Hub:
 
     def systems(self) -> list[System]:
         raw = json.loads((self.data_dir / "demo" / "systems.json").read_text(encoding="utf-8"))
-        return [System(s["system_id"], s["secret"], tuple(s["agencies"])) for s in raw]
+        return [
+            System(
+                s["system_id"],
+                s["secret"],
+                (*s["agencies"], *self.extra_agencies.get(s["system_id"], ())),
+            )
+            for s in raw
+        ]
 
     def agency_key(self, agency: str) -> tuple[bytes, bytes, bytes]:
         """(key, cert, chain) PEM of a demo agency's signing certificate."""

@@ -22,10 +22,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 from bench import floor
 from bench.hubproc import Hub, Sampler
 from bench.loadgen import System, percentile, receive_until, send_all
 from bench.packages import make_package
+from tests.vxp_client import VxpClient
 
 OUT = Path(__file__).resolve().parent
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
@@ -74,10 +77,28 @@ def plan(hub: Hub, recipients: int) -> tuple[System, str, list[System], list[str
     others = [s for s in systems[1:] if s.agencies]
     targets = [(s, a) for s in others for a in s.agencies]
     if len(targets) < recipients:
-        raise SystemExit(f"demo directory has {len(targets)} agencies; need {recipients}")
+        raise SystemExit(f"directory has {len(targets)} agencies; need {recipients}")
     chosen = targets[:recipients]
     receiving = sorted({s for s, _ in chosen}, key=lambda s: s.system_id)
     return sender, sender.agencies[0], receiving, [a for _, a in chosen]
+
+
+async def register_commune_agencies(hub: Hub, count: int) -> None:
+    """Register ``count`` extra communes through /registerAgency, spread over the receiving
+    systems, so fan-out scenarios have enough recipients (the demo directory has ~20)."""
+    systems = [s for s in hub.systems()[1:] if s.agencies]
+    async with aiohttp.ClientSession() as session:
+        for n in range(count):
+            system = systems[n % len(systems)]
+            client = VxpClient(hub.endpoint, system.system_id, system.secret, session=session)
+            province = system.agencies[0][-3:]
+            agency = f"{n // 90 + 40:03d}.{n % 90 + 10:02d}.99.{province}"
+            reply = await client.register_agency(
+                {"id": agency, "code": agency, "name": f"UBND xã kiểm thử {n}"}
+            )
+            if reply.get("status") != "OK":
+                raise SystemExit(f"registerAgency {agency}: {reply}")
+            hub.extra_agencies.setdefault(system.system_id, []).append(agency)
 
 
 def signed_packages(
@@ -128,7 +149,7 @@ async def measure(hub: Hub, scenario: Scenario) -> Row:
     row.hub_cpu_s_per_1k = sampler.cpu_seconds() / (3 * count) * 1000
     row.hub_peak_rss_mb = sampler.peak_rss / 2**20
     trust = hub.data_dir / "demo" / "pki" / "trust"
-    row.floor_per_s = floor.measure(trust, batches[0][: min(500, count)], recipients)
+    row.floor_per_s = await floor.measure(trust, batches[0][: min(500, count)], recipients)
     row.intake_vs_floor = row.intake_per_s / row.floor_per_s if row.floor_per_s else 0.0
     return row
 
@@ -178,6 +199,7 @@ async def main() -> None:
         hub = Hub(Path(tmp) / "hub", extra_config='[intake]\npolicy = "strict"\n')
         hub.start()
         try:
+            await register_commune_agencies(hub, 100)
             rows = [await measure(hub, s) for s in SCENARIOS]
             extras = [await big_package(hub)]
         finally:
