@@ -114,3 +114,11 @@ def test_built_attachment_decodes_to_the_original_bytes() -> None:
 def test_status_build_has_no_body_or_attachments() -> None:
     text = build(dataclasses.replace(status(), staff=None)).decode()
     assert "edXMLBody" not in text and "AttachmentEncoded" not in text and "StaffInfo" not in text
+
+
+def test_an_attachment_beyond_libxml2s_default_text_limit_is_accepted() -> None:
+    content = bytes(range(256)) * (8_000_000 // 256)  # ~10.7 MB of base64 in one text node
+    loaded = load(build(document(content)))
+    pkg = parse(loaded.root)
+    assert Validator("strict").validate(loaded.root, pkg) == []
+    assert pkg.attachments[0].decoded_size == len(content)
