@@ -111,10 +111,18 @@ async def receiver(
                 ledger.acked_deliveries.add(delivery)
 
 
-async def killer(hub: Hub, kills: int, ledger: Ledger, hub_up: asyncio.Event, seed: int) -> None:
+async def killer(
+    hub: Hub, packages: int, kills: int, ledger: Ledger, hub_up: asyncio.Event, seed: int
+) -> None:
+    """SIGKILL the hub ``kills`` times, spread over the run by progress, at random moments
+    inside each stretch (so kills land mid-request, mid-commit, mid-fetch)."""
     rng = random.Random(seed)
-    while ledger.kills < kills and not ledger.sending_done:
-        await asyncio.sleep(rng.uniform(0.3, 2.0))
+    stretch = packages / (kills + 1)
+    for n in range(1, kills + 1):
+        threshold = (n - 1) * stretch + rng.uniform(0.5, 1.0) * stretch
+        while len(ledger.accepted) < threshold and not ledger.sending_done:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(rng.uniform(0.0, 0.05))
         hub_up.clear()
         hub.kill()
         ledger.kills += 1
@@ -166,7 +174,7 @@ async def run(packages: int, kills: int, seed: int, data_dir: Path) -> Ledger:
                 for i in range(0, packages, per_sender)
             ]
             receiving = [asyncio.create_task(r) for r in receivers]
-            killing = asyncio.create_task(killer(hub, kills, ledger, hub_up, seed))
+            killing = asyncio.create_task(killer(hub, packages, kills, ledger, hub_up, seed))
             await asyncio.gather(*senders)
             ledger.sending_done = True
             await killing

@@ -59,9 +59,9 @@ class Hub:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self.write_config()
         self.log_path = self.data_dir / "hub.log"
-        log = self.log_path.open("ab")
         command = [sys.executable, "-m", "axis", "serve", "--config", str(config), "--demo"]
-        self.process = subprocess.Popen(command, stdout=log, stderr=log, cwd=self.data_dir)
+        with self.log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(command, stdout=log, stderr=log, cwd=self.data_dir)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
