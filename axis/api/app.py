@@ -15,7 +15,7 @@ from typing import Any
 import structlog
 from aiohttp import web
 
-from axis.api import ops_directory, ops_inbox, ops_send
+from axis.api import openapi, ops_directory, ops_inbox, ops_send
 from axis.api.auth import Caller
 from axis.api.hub import Hub
 from axis.api.responses import fail, ok
@@ -119,6 +119,7 @@ def create_app(cfg: Config) -> web.Application:
     app[CONFIG] = cfg
     app.cleanup_ctx.append(_hub_context)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/openapi.json", openapi.serve)
     app.router.add_post("/{operation}", dispatch)
     app.router.add_route("*", "/{tail:.*}", unknown)
     return app
