@@ -22,6 +22,30 @@ def _drop_secrets(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
+class _SafePrintLogger(structlog.PrintLogger):
+    """A PrintLogger whose writes never raise: a log file on a failing disk (EFBIG, ENOSPC,
+    EIO) must not turn a refusal into a crash. The lost line is counted, not retried."""
+
+    dropped = 0
+
+    def msg(self, message: str) -> None:
+        try:
+            super().msg(message)
+        except (OSError, ValueError):
+            _SafePrintLogger.dropped += 1
+
+    log = debug = info = warn = warning = msg
+    fatal = failure = err = error = critical = exception = msg
+
+
+class _SafePrintLoggerFactory:
+    def __init__(self, file: Any) -> None:
+        self._file = file
+
+    def __call__(self, *args: Any) -> _SafePrintLogger:
+        return _SafePrintLogger(self._file)
+
+
 def setup(fmt: str = "auto", level: str = "info", stream: Any = None) -> None:
     stream = stream or sys.stderr
     if fmt == "auto":
@@ -42,7 +66,7 @@ def setup(fmt: str = "auto", level: str = "info", stream: Any = None) -> None:
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping()[level.upper()]
         ),
-        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        logger_factory=_SafePrintLoggerFactory(stream),
         cache_logger_on_first_use=False,
     )
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from axis.edxml import build
 from axis.pki.xmldsig import sign
@@ -129,12 +128,6 @@ async def test_what_the_store_holds_after_the_faults_is_exactly_what_was_accepte
     assert _documents_on_disk(child_hub) == len(accepted)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known defect (reported to the api owner): when the hub's log file sits on the disk "
-    "that fails, the error middleware's log call raises EFBIG and aiohttp answers a plain-text "
-    "500 instead of 503 4.7.1. Logging must never turn a refusal into a crash.",
-)
 async def test_a_log_file_on_the_failing_disk_still_gets_503_4_7_1(
     tmp_path: Path, session: aiohttp.ClientSession
 ) -> None:
