@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -27,6 +26,7 @@ import aiosqlite
 
 from axis.errors import StoreUnavailable
 from axis.store.base import AgencyRow, NewDelivery, NewDocument, StatusEffect
+from axis.store.sqlite_intake import GroupCommit, Incoming, write_batch
 from axis.store.sqlite_queries import Queries
 
 BUSY_TIMEOUT_MS = 5000
@@ -56,6 +56,7 @@ class SqliteStore(Queries):
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._group = GroupCommit(self._write_batch)
 
     async def open(self) -> None:
         if self.path != ":memory:":
@@ -172,51 +173,14 @@ class SqliteStore(Queries):
         status: StatusEffect | None = None,
         pending: Sequence[tuple[str, Sequence[str], int]] = (),
     ) -> None:
-        """Document + one delivery per recipient + status effects + event: one transaction."""
-        at = doc.created_at
-        async with self.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO documents (id, from_agency, system_id, message_type, document_id, "
-                "business_type, original_id, status_code, sha256, size, data, subject, "
-                "notation, findings, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    doc.id, doc.from_agency, doc.system_id, doc.message_type, doc.document_id,
-                    doc.business_type, doc.original_id, doc.status_code, doc.sha256,
-                    len(doc.data), doc.data, doc.subject, doc.notation,
-                    json.dumps(doc.findings, ensure_ascii=False), at,
-                ),
-            )  # fmt: skip
-            await conn.executemany(
-                "INSERT INTO deliveries (id, doc_id, agency, message_type, state, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
-                [(d.id, doc.id, d.agency, d.message_type, at, at) for d in deliveries],
-            )
-            if status is not None:
-                await self._apply_status(conn, doc.id, status, at)
-            for original_id, agencies, value in pending:
-                await _set_pending(conn, original_id, agencies, value)
-            await self._event(
-                conn, "accepted", at, doc.id, agency=doc.from_agency, system_id=doc.system_id,
-                detail=f"{doc.message_type} to {len(deliveries)} recipient(s)",
-            )  # fmt: skip
+        """Document + deliveries + status effects + event, committed before this returns.
 
-    async def _apply_status(
-        self, conn: aiosqlite.Connection, status_doc: str, effect: StatusEffect, at: str
-    ) -> None:
-        await conn.execute(
-            "INSERT INTO statuses (original_id, agency, code, status_doc, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (effect.original_id, effect.reporter, effect.code, status_doc, at),
-        )
-        await conn.execute(
-            "UPDATE deliveries SET biz_status = ?, biz_status_at = ?, updated_at = ? "
-            "WHERE doc_id = ? AND agency = ?",
-            (effect.code, at, at, effect.original_id, effect.reporter),
-        )
-        if effect.pending_value is not None:
-            await _set_pending(
-                conn, effect.original_id, effect.pending_agencies, effect.pending_value
-            )
+        Concurrent calls share one transaction (group commit, sqlite_intake.py)."""
+        await self._group.submit(Incoming(doc, deliveries, status, pending))
+
+    async def _write_batch(self, items: list[Incoming]) -> None:
+        async with self.transaction() as conn:
+            await write_batch(conn, items)
 
     # -- systems and directory writes -----------------------------------------------------
 
@@ -331,12 +295,3 @@ async def _rollback(conn: aiosqlite.Connection) -> None:
     # The transaction may already be gone (e.g. SQLITE_FULL rolled it back).
     with contextlib.suppress(sqlite3.Error):
         await conn.execute("ROLLBACK")
-
-
-async def _set_pending(
-    conn: aiosqlite.Connection, original_id: str, agencies: Sequence[str], value: int
-) -> None:
-    await conn.executemany(
-        "UPDATE deliveries SET pending_change = ? WHERE doc_id = ? AND agency = ?",
-        [(value, original_id, agency) for agency in agencies],
-    )
