@@ -30,6 +30,8 @@ from axis.store.base import Store
 PREFIX = b"xroadvnpt-"
 # Every request must sign at least these (without them the HMAC proves nothing about who or when).
 MUST_SIGN = ("systemid", "timestamp")
+# Secrets are cached this long (``axis systems rotate-secret`` runs in another process).
+SECRET_TTL_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,19 @@ class Authenticator:
         self.window = timedelta(seconds=cfg.auth.timestamp_window_s)
         self.zone = ZoneInfo(cfg.auth.timezone) if cfg.auth.timezone else None
         self.replays = ReplayCache(cfg.auth.timestamp_window_s)
+        # system id -> (expiry, secret or None): a rotated secret applies within SECRET_TTL_S.
+        self._secrets: dict[str, tuple[float, str | None]] = {}
+
+    async def secret(self, system_id: str) -> str | None:
+        now = time.monotonic()
+        hit = self._secrets.get(system_id)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        secret = await self.store.get_secret(system_id)
+        if len(self._secrets) > 10_000:  # unknown ids must not grow this without bound
+            self._secrets.clear()
+        self._secrets[system_id] = (now + SECRET_TTL_S, secret)
+        return secret
 
     async def authenticate(self, raw_headers: tuple[tuple[bytes, bytes], ...]) -> Caller:
         headers = xroad_headers(raw_headers, self.limit)
@@ -110,7 +125,7 @@ class Authenticator:
                 raise Rejected("5.1.4", f"XroadVnpt-{name} is missing.")
         params = {k: v.decode("utf-8", "replace") for k, v in headers.items()}
         system_id = params["systemid"]
-        secret = await self.store.get_secret(system_id)
+        secret = await self.secret(system_id)
         if secret is None:
             raise Rejected("5.8.2", f"XroadVnpt-systemid {system_id!r}.")
         expected = hmac.new(secret.encode(), headers["sign-header"], hashlib.sha256).hexdigest()

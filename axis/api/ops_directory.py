@@ -56,6 +56,7 @@ async def register_agency(hub: Hub, caller: Caller, request: web.Request) -> web
         if parent.system_id != caller.system_id:
             raise Rejected("5.8.8", f"Parent {row.pid} is not served by {caller.system_id}.")
     new = AgencyRow(**{**row.__dict__, "system_id": caller.system_id, "upstream": None})
+    hub.directory.forget(row.id)
     if not await hub.store.add_agency(new):
         raise Rejected("5.5.4", f"{row.id}.")
     log.info("agency registered", agency=row.id, system=caller.system_id)
@@ -73,5 +74,6 @@ async def delete_agency(hub: Hub, caller: Caller, request: web.Request) -> web.R
     if row.system_id != caller.system_id:
         raise Rejected("5.8.8", f"{agency_id} is not served by {caller.system_id}.")
     await hub.store.delete_agency(agency_id)
+    hub.directory.forget(agency_id)
     log.info("agency deleted", agency=agency_id, system=caller.system_id)
     return ok(id=agency_id)

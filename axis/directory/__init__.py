@@ -9,6 +9,7 @@ recorded and the delivery waits in the store like any other.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,27 +30,56 @@ class Route:
         return self.upstream is None
 
 
+# Directory rows are cached this long: CLI edits (another process) show within TTL_S seconds;
+# API edits (registerAgency/deleteAgency) invalidate at once.
+TTL_S = 5.0
+_MAX_CACHED = 200_000
+
+
 class Directory:
-    """Directory look-ups for the request path, over the Store."""
+    """Directory look-ups for the request path, over the Store, with a short-lived cache."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._cache: dict[str, tuple[float, AgencyRow | None]] = {}
+
+    async def _rows(self, agency_ids: Sequence[str]) -> dict[str, AgencyRow | None]:
+        now = time.monotonic()
+        rows: dict[str, AgencyRow | None] = {}
+        missing = []
+        for agency_id in dict.fromkeys(agency_ids):
+            hit = self._cache.get(agency_id)
+            if hit is not None and hit[0] > now:
+                rows[agency_id] = hit[1]
+            else:
+                missing.append(agency_id)
+        if missing:
+            found = await self.store.get_agencies(missing)
+            if len(self._cache) > _MAX_CACHED:
+                self._cache.clear()
+            for agency_id in missing:
+                rows[agency_id] = found.get(agency_id)
+                self._cache[agency_id] = (now + TTL_S, rows[agency_id])
+        return rows
+
+    def forget(self, agency_id: str) -> None:
+        self._cache.pop(agency_id, None)
 
     async def routes(self, agency_ids: Sequence[str]) -> dict[str, Route]:
         """The route of every recipient; Rejected 5.5.1 naming those not in the directory."""
-        found = await self.store.get_agencies(agency_ids)
-        unknown = [a for a in dict.fromkeys(agency_ids) if a not in found]
+        rows = await self._rows(agency_ids)
+        unknown = [a for a, row in rows.items() if row is None]
         if unknown:
             raise Rejected("5.5.1", f"Unknown: {', '.join(unknown)}.")
-        return {a: Route(a, row.system_id, row.upstream) for a, row in found.items()}
+        return {a: Route(a, row.system_id, row.upstream) for a, row in rows.items() if row}
 
     async def serves(self, system_id: str, agency_id: str) -> bool:
         """Does this connected system serve this agency (DOMAIN.md §7: From = the caller)?"""
-        row = await self.store.get_agency(agency_id)
+        row = (await self._rows([agency_id]))[agency_id]
         return row is not None and row.system_id == system_id
 
     async def agency(self, agency_id: str) -> AgencyRow | None:
-        return await self.store.get_agency(agency_id)
+        return (await self._rows([agency_id]))[agency_id]
 
 
 __all__ = ["Directory", "Route"]
