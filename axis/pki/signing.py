@@ -12,11 +12,13 @@ whole, UTF-8 with an XML declaration).
 from __future__ import annotations
 
 import base64
+import functools
 import re
 
 import xmlsec
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import Encoding, load_pem_private_key
 from lxml import etree
 
@@ -52,6 +54,13 @@ def parse(data: bytes) -> etree._Element:
     return root
 
 
+@functools.lru_cache(maxsize=64)
+def _private_key(key_pem: bytes) -> PrivateKeyTypes:
+    """Loading a PEM RSA key checks its consistency (~30 ms); a signer signs many packages
+    with one key, so each distinct key is loaded once per process."""
+    return load_pem_private_key(key_pem, None)
+
+
 def sign(
     data: bytes, key_pem: bytes, cert_pem: bytes, *, chain_pem: bytes = b"", digest: str = "sha256"
 ) -> bytes:
@@ -62,7 +71,7 @@ def sign(
         raise Rejected("5.2.7", "no edXML/edXMLEnvelope/edXMLHeader to sign")
     if next(root.iter(f"{{{DS}}}Signature"), None) is not None:
         raise Rejected("5.3.7", "the package already carries an XMLDSig Signature")
-    key = load_pem_private_key(key_pem, None)
+    key = _private_key(key_pem)
     certs = [x509.load_pem_x509_certificate(cert_pem)]
     certs += x509.load_pem_x509_certificates(chain_pem) if chain_pem.strip() else []
     if certs[0].public_key() != key.public_key():
