@@ -26,7 +26,7 @@ import aiosqlite
 
 from axis.errors import StoreUnavailable
 from axis.store.base import AgencyRow, NewDelivery, NewDocument, StatusEffect
-from axis.store.sqlite_intake import GroupCommit, Incoming, write_batch
+from axis.store.sqlite_intake import GroupCommit, Incoming, Item, write_batch
 from axis.store.sqlite_queries import Queries
 
 BUSY_TIMEOUT_MS = 5000
@@ -178,7 +178,7 @@ class SqliteStore(Queries):
         Concurrent calls share one transaction (group commit, sqlite_intake.py)."""
         await self._group.submit(Incoming(doc, deliveries, status, pending))
 
-    async def _write_batch(self, items: list[Incoming]) -> None:
+    async def _write_batch(self, items: list[Item]) -> None:
         async with self.transaction() as conn:
             await write_batch(conn, items)
 
@@ -259,29 +259,31 @@ class SqliteStore(Queries):
     async def fetch(self, delivery_id: str, system_id: str) -> bytes | None:
         """The package bytes; marks a queued delivery fetched (attempts counts fetches)."""
         rows = await self._read(
-            "SELECT doc.data FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
+            "SELECT doc.data, d.state FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
             "WHERE d.id = ?",
             (delivery_id,),
         )
         if not rows:
             return None
-        at = now()
-        async with self.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE deliveries SET state = 'fetched', updated_at = ? "
-                "WHERE id = ? AND state = 'queued'",
+        at, first = now(), rows[0][1] == "queued"
+
+        async def mark(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, updated_at = CASE WHEN state = "
+                "'queued' THEN ? ELSE updated_at END, state = CASE WHEN state = 'queued' THEN "
+                "'fetched' ELSE state END WHERE id = ?",
                 (at, delivery_id),
             )
-            await conn.execute(
-                "UPDATE deliveries SET attempts = attempts + 1 WHERE id = ?", (delivery_id,)
-            )
-            if cursor.rowcount:
+            if first:
                 await self._event(conn, "fetched", at, delivery_id=delivery_id, system_id=system_id)
+
+        await self._group.submit(mark)
         return bytes(rows[0][0])
 
     async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> None:
         at, state = now(), "done" if ok else "fail"
-        async with self.transaction() as conn:
+
+        async def ack(conn: aiosqlite.Connection) -> None:
             await conn.execute(
                 "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
                 (state, "" if ok else error, at, delivery_id),
@@ -289,6 +291,8 @@ class SqliteStore(Queries):
             await self._event(
                 conn, state, at, delivery_id=delivery_id, system_id=system_id, detail=error
             )
+
+        await self._group.submit(ack)
 
 
 async def _rollback(conn: aiosqlite.Connection) -> None:

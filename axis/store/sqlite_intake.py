@@ -32,16 +32,21 @@ class Incoming:
     pending: Sequence[tuple[str, Sequence[str], int]]
 
 
-class GroupCommit:
-    """Collects Incoming items; ``write`` (one transaction per batch) runs one batch at a time."""
+# A small write (fetch mark, acknowledgement) that rides along in the next batch.
+Op = Callable[[aiosqlite.Connection], Awaitable[None]]
+Item = Incoming | Op
 
-    def __init__(self, write: Callable[[list[Incoming]], Awaitable[None]]) -> None:
+
+class GroupCommit:
+    """Collects write items; ``write`` (one transaction per batch) runs one batch at a time."""
+
+    def __init__(self, write: Callable[[list[Item]], Awaitable[None]]) -> None:
         self._write = write
-        self._queue: list[tuple[Incoming, asyncio.Future[None]]] = []
+        self._queue: list[tuple[Item, asyncio.Future[None]]] = []
         self._running = False
         self._task: asyncio.Task[None] | None = None  # a reference keeps the task alive
 
-    async def submit(self, item: Incoming) -> None:
+    async def submit(self, item: Item) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queue.append((item, future))
         if not self._running:
@@ -69,8 +74,14 @@ class GroupCommit:
             self._running = False
 
 
-async def write_batch(conn: aiosqlite.Connection, items: list[Incoming]) -> None:
+async def write_batch(conn: aiosqlite.Connection, batch: list[Item]) -> None:
     """Every item's rows, inside the caller's open transaction."""
+    items = [item for item in batch if isinstance(item, Incoming)]
+    for item in batch:
+        if not isinstance(item, Incoming):
+            await item(conn)
+    if not items:
+        return
     await conn.executemany(
         "INSERT INTO documents (id, from_agency, system_id, message_type, document_id, "
         "business_type, original_id, status_code, sha256, size, data, subject, "
