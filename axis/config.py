@@ -128,7 +128,8 @@ def _section(name: str, cls: type, raw: Any) -> Any:
             raise ConfigError(f"unknown key {name}.{key}; known keys: {', '.join(known)}")
         default = getattr(cls(), key)
         if isinstance(default, bool) != isinstance(value, bool) or (
-            not isinstance(default, bool) and not isinstance(value, type(default))
+            not isinstance(default, bool)
+            and not isinstance(value, type(default))
             and not (isinstance(default, float) and isinstance(value, int))
         ):
             raise ConfigError(f"{name}.{key} must be {type(default).__name__}, got {value!r}")
