@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections import deque
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -51,19 +52,29 @@ class VxpClient:
         self.secret = secret
         self.session = session
         self.clock = clock or datetime.now
+        # The hub refuses a signed header it has already seen (replay, 5.8.4). The timestamp
+        # has millisecond resolution and bodies are not signed (except via hash-file), so two
+        # identical calls within one millisecond would collide: step the later one by 1 ms.
+        self._recent: deque[str] = deque(maxlen=256)
 
     def signed_headers(
         self, params: dict[str, str], content_type: str, *, timestamp: str | None = None
     ) -> dict[str, str]:
         """The SDK's header set: parameters, then sign-header JSON and its HMAC."""
-        signed = {
-            "systemid": self.system_id,
-            **params,
-            "timestamp": timestamp or sdk_timestamp(self.clock()),
-            "Content-Type": content_type,
-        }
-        headers = {PREFIX + name: value for name, value in signed.items()}
-        sign_header = json.dumps(headers, separators=(",", ":"), ensure_ascii=False)
+        now = self.clock()
+        while True:
+            signed = {
+                "systemid": self.system_id,
+                **params,
+                "timestamp": timestamp or sdk_timestamp(now),
+                "Content-Type": content_type,
+            }
+            headers = {PREFIX + name: value for name, value in signed.items()}
+            sign_header = json.dumps(headers, separators=(",", ":"), ensure_ascii=False)
+            if timestamp or sign_header not in self._recent:
+                break
+            now += timedelta(milliseconds=1)
+        self._recent.append(sign_header)
         digest = hmac.new(self.secret.encode(), sign_header.encode(), hashlib.sha256).hexdigest()
         headers.update(
             {

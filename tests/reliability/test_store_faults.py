@@ -117,7 +117,8 @@ async def test_registering_an_agency_while_writes_fail_registers_nothing_4_7_1(
         _unavailable(await _call(client, "registerAgency", {}, body))
     ids = {row["id"] for row in (await client.get_agencies())["data"]}
     assert agency["id"] not in ids
-    assert (await client.register_agency(agency))["status"] == "OK"
+    reply = await client.register_agency(agency)
+    assert reply["status"] == "OK", reply
 
 
 async def test_what_the_store_holds_after_the_faults_is_exactly_what_was_accepted(
