@@ -26,6 +26,8 @@ class HubConfig:
     shutdown_grace_s: float = 10.0
     # Threads that run parse/schema/verify off the event loop.
     workers: int = 4
+    # uvloop | asyncio: the event loop implementation (uvloop: less overhead per request).
+    event_loop: Literal["uvloop", "asyncio"] = "uvloop"
     # Requests handled at once before answering 503 4.7.2.
     max_concurrent_requests: int = 256
     # Hub key.pem + cert.pem that sign transport receipts (/getReceipt); "" = data_dir/pki/hub.
@@ -112,6 +114,7 @@ class Config:
 
 
 _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("hub", "event_loop"): ("uvloop", "asyncio"),
     ("intake", "policy"): ("strict", "lenient"),
     ("signature", "mode"): ("required", "optional", "off", "policy"),
     ("store", "backend"): ("sqlite",),

@@ -36,6 +36,8 @@ def free_port() -> int:
 class Hub:
     data_dir: Path
     extra_config: str = ""
+    # Extra lines for the [hub] table (it is written here, so it cannot come twice).
+    hub_settings: str = ""
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
@@ -50,6 +52,7 @@ class Hub:
         path = self.data_dir / "bench.toml"
         path.write_text(
             f'[hub]\nlisten = "127.0.0.1:{self.port}"\ndata_dir = "{self.data_dir}"\n'
+            f"{self.hub_settings}\n"
             f'[log]\nformat = "json"\nlevel = "warning"\n{self.extra_config}',
             encoding="utf-8",
         )

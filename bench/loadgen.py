@@ -108,25 +108,43 @@ class ReceiveResult:
 async def _drain_system(
     client: VxpClient, result: ReceiveResult, parallel: int, stop: asyncio.Event
 ) -> None:
-    async def take(doc_id: str) -> None:
-        reply = await client.get_edoc(doc_id)
-        if reply.get("status") != "OK" or not reply.get("data"):
-            result.fetch_failures += 1
-            return
-        ack = await client.update_status(doc_id, "done")
-        if ack.get("status") == "OK":
-            result.acked += 1
-            result.finished = time.perf_counter()
+    """One receiving system: a poller lists pending deliveries (a page at a time) and
+    ``parallel`` workers fetch and acknowledge them; a delivery in flight is never taken twice."""
+    pending: asyncio.Queue[str] = asyncio.Queue()
+    in_flight: set[str] = set()
 
-    while not stop.is_set():
-        listing = await client.get_received_list("edoc")
-        rows = listing.get("data") or []
-        if not rows:
-            await asyncio.sleep(0.02)
-            continue
-        for start in range(0, len(rows), parallel):
-            batch = rows[start : start + parallel]
-            await asyncio.gather(*(take(str(row["docId"])) for row in batch))
+    async def worker() -> None:
+        while not stop.is_set():
+            try:
+                doc_id = await asyncio.wait_for(pending.get(), 0.05)
+            except TimeoutError:
+                continue
+            reply = await client.get_edoc(doc_id)
+            if reply.get("status") == "OK" and reply.get("data"):
+                ack = await client.update_status(doc_id, "done")
+                if ack.get("status") == "OK":
+                    result.acked += 1
+                    result.finished = time.perf_counter()
+            else:
+                result.fetch_failures += 1
+            in_flight.discard(doc_id)
+
+    workers = [asyncio.create_task(worker()) for _ in range(parallel)]
+    try:
+        while not stop.is_set():
+            if pending.qsize() > parallel:
+                await asyncio.sleep(0.005)
+                continue
+            listing = await client.get_received_list("edoc", limit=500)
+            fresh = [str(r["docId"]) for r in listing.get("data") or ()]
+            fresh = [d for d in fresh if d not in in_flight]
+            for doc_id in fresh:
+                in_flight.add(doc_id)
+                pending.put_nowait(doc_id)
+            if not fresh:
+                await asyncio.sleep(0.02)
+    finally:
+        await asyncio.gather(*workers)
 
 
 async def receive_until(
@@ -134,7 +152,7 @@ async def receive_until(
     systems: list[System],
     expected_acks: int,
     *,
-    parallel: int = 8,
+    parallel: int = 16,
     timeout_s: float = 600.0,
 ) -> ReceiveResult:
     """Poll, fetch and acknowledge as every system until ``expected_acks`` deliveries are done."""
