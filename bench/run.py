@@ -27,7 +27,8 @@ import aiohttp
 from bench import floor
 from bench.hubproc import Hub, Sampler
 from bench.loadgen import System, percentile, receive_until, send_all
-from bench.packages import make_package
+from bench.packages import SIGNATURE_KB, make_package
+from bench.stages import main as stage_costs_table
 from tests.vxp_client import VxpClient
 
 OUT = Path(__file__).resolve().parent
@@ -109,7 +110,10 @@ def signed_packages(
     key, cert, chain = hub.agency_key(sender)
     return [
         sign(
-            make_package(sender, recipients, size_kb=size_kb, number=n), key, cert, chain_pem=chain
+            make_package(sender, recipients, size_kb=size_kb - SIGNATURE_KB, number=n),
+            key,
+            cert,
+            chain_pem=chain,
         )
         for n in range(count)
     ]
@@ -195,6 +199,9 @@ def print_table(rows: list[Row]) -> None:
 
 
 async def main() -> None:
+    print("== per-stage library costs (issue 2)")
+    stages = stage_costs_table()
+    print("== the hub over loopback")
     with tempfile.TemporaryDirectory(prefix="axis-bench-") as tmp:
         hub = Hub(Path(tmp) / "hub", extra_config='[intake]\npolicy = "strict"\n')
         hub.start()
@@ -207,7 +214,7 @@ async def main() -> None:
     print_table(rows)
     for extra in extras:
         print(json.dumps(extra))
-    results = [asdict(r) for r in rows] + extras
+    results = [asdict(r) for r in rows] + extras + [{"scenario": "stage costs", "rows": stages}]
     (OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     from bench.chart import draw
 
