@@ -115,8 +115,10 @@ class VxpClient:
         _, payload = await self.call("sendEdoc", params, data, "application/octet-stream")
         return payload
 
-    async def get_received_list(self, messagetype: str = "edoc") -> dict:
+    async def get_received_list(self, messagetype: str = "edoc", limit: int | None = None) -> dict:
         params = {"servicetype": "eDoc", "messagetype": messagetype}
+        if limit is not None:  # an axis extra (DOMAIN.md §6: paging never required)
+            params["limit"] = str(limit)
         _, payload = await self.call("getReceivedEdocList", params)
         return payload
 

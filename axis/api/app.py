@@ -13,9 +13,9 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import structlog
 from aiohttp import web
 
+from axis import logs
 from axis.api import openapi, ops_directory, ops_inbox, ops_send
 from axis.api.auth import Caller
 from axis.api.hub import Hub
@@ -23,8 +23,7 @@ from axis.api.responses import fail, ok
 from axis.config import Config
 from axis.errors import AxisError, Rejected
 
-# logs.get(name) currently breaks (structlog reserves "logger"); bind the same name.
-log = structlog.get_logger(logger_name="axis.api")
+log = logs.get("axis.api")
 HUB: web.AppKey[Hub] = web.AppKey("hub", Hub)
 CONFIG: web.AppKey[Config] = web.AppKey("config", Config)
 

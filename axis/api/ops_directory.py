@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import structlog
 from aiohttp import web
 
+from axis import logs
 from axis.api.auth import Caller
 from axis.api.body import read_limited
 from axis.api.hub import Hub
@@ -21,8 +21,7 @@ from axis.directory.importer import to_row
 from axis.errors import Rejected
 from axis.store.base import AgencyRow
 
-# logs.get(name) currently breaks (structlog reserves "logger"); bind the same name.
-log = structlog.get_logger(logger_name="axis.api")
+log = logs.get("axis.api")
 JSON_LIMIT = 64 * 1024
 
 

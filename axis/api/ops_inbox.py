@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import base64
 
-import structlog
 from aiohttp import web
 
+from axis import logs
 from axis.api.auth import Caller
 from axis.api.hub import Hub
 from axis.api.responses import ok
@@ -20,8 +20,7 @@ from axis.errors import Rejected
 from axis.intake.statuses import NAMES
 from axis.store.base import InboxRow, SentRow
 
-# logs.get(name) currently breaks (structlog reserves "logger"); bind the same name.
-log = structlog.get_logger(logger_name="axis.api")
+log = logs.get("axis.api")
 STATE_DESC = {
     "queued": "Waiting to be fetched",
     "fetched": "Fetched, not yet acknowledged",

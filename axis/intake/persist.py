@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-import structlog
-
+from axis import logs
 from axis.edxml import DocumentPackage
 from axis.intake.context import Intake
 from axis.intake.env import Env
@@ -19,8 +18,7 @@ from axis.store.base import NewDelivery, NewDocument
 from axis.store.sqlite import now
 
 name = "persist"
-# logs.get(name) currently breaks (structlog reserves "logger"); bind the same name.
-log = structlog.get_logger(logger_name="axis.intake")
+log = logs.get("axis.intake")
 
 
 def _document(ctx: Intake) -> NewDocument:
