@@ -196,9 +196,15 @@ async def _drain(ledger: Ledger, timeout_s: float = 120.0) -> None:
 
 async def _check_sent_list(client: VxpClient, ledger: Ledger, hub_up: asyncio.Event) -> None:
     """The store's records must agree with the ledger: one sent row per accepted recipient."""
-    listing = await _with_retry(client.get_sent_list, hub_up)
-    rows = listing.get("data") or []
-    stored = {str(r["senderDocId"]) for r in rows}
+    stored: set[str] = set()
+    page = 1000
+    for offset in range(0, 10**9, page):
+        params = {"limit": str(page), "offset": str(offset)}
+        reply = await _with_retry(lambda p=params: _sent_page(client, p), hub_up)
+        rows = reply.get("data") or []
+        stored |= {str(r["senderDocId"]) for r in rows}
+        if len(rows) < page:
+            break
     missing = set(ledger.accepted.values()) - stored
     extra = stored - set(ledger.accepted.values())
     if missing or extra:
@@ -206,6 +212,10 @@ async def _check_sent_list(client: VxpClient, ledger: Ledger, hub_up: asyncio.Ev
             f"chaos: store disagrees with the load generator: {len(missing)} accepted packages "
             f"missing from getSentEdocList, {len(extra)} unknown to the senders"
         )
+
+
+async def _sent_page(client: VxpClient, params: dict[str, str]) -> dict:
+    return (await client.call("getSentEdocList", params))[1]
 
 
 def main() -> None:
