@@ -8,7 +8,7 @@ For each scenario (package size x recipients) it measures, in one run:
 - hub CPU seconds and peak RSS.
 Then a 50 MB package (RSS growth vs size). Results go to bench/results.json and
 bench/results.png; a table is printed. Environment knobs: BENCH_SCALE (default 1.0) scales
-package counts; BENCH_QUEUE_DEPTH (default 0 = skip) runs the queue-depth RSS check.
+package counts; BENCH_QUEUE_DEPTH (default 100000, 0 = skip) sets the queue-depth RSS check.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from tests.vxp_client import VxpClient
 
 OUT = Path(__file__).resolve().parent
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
+QUEUE_DEPTH = int(os.environ.get("BENCH_QUEUE_DEPTH", "100000"))
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,35 @@ async def big_package(hub: Hub, size_mb: int = 50) -> dict[str, Any]:
     }
 
 
+async def queue_depth(data_dir: Path, depth: int) -> dict[str, Any]:
+    """RSS must not grow with queue depth: queue ``depth`` small packages that nobody fetches
+    and sample the hub's RSS after each tenth. Signatures are off on this hub (the property is
+    about the queue, and signing 100k packages would dominate the run)."""
+    hub = Hub(data_dir, extra_config='[signature]\nmode = "off"\n')
+    hub.start()
+    try:
+        system, sender, _, recipients = plan(hub, 1)
+        step = max(1, depth // 10)
+        points: list[tuple[int, float]] = []
+        for start in range(0, depth, step):
+            count = min(step, depth - start)
+            jobs = [
+                (system, sender, make_package(sender, recipients, size_kb=2, number=start + n))
+                for n in range(count)
+            ]
+            result = await send_all(hub.endpoint, jobs, concurrency=32)
+            if result.failed:
+                raise SystemExit(f"queue depth: {result.failed} refused: {result.errors}")
+            points.append((start + count, hub.ps().memory_info().rss / 2**20))
+    finally:
+        hub.stop()
+    return {
+        "scenario": f"queue depth {depth}",
+        "rss_mb_by_queued": {str(n): round(mb, 1) for n, mb in points},
+        "rss_growth_mb_first_tenth_to_full": round(points[-1][1] - points[0][1], 1),
+    }
+
+
 def print_table(rows: list[Row]) -> None:
     head = f"{'scenario':12} {'intake/s':>9} {'e2e/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'p99@½':>7} {'floor/s':>8} {'÷floor':>7} {'cpu/1k':>7} {'rssMB':>6}"
     print(head)
@@ -211,6 +241,8 @@ async def main() -> None:
             extras = [await big_package(hub)]
         finally:
             hub.stop()
+        if QUEUE_DEPTH:
+            extras.append(await queue_depth(Path(tmp) / "queue", QUEUE_DEPTH))
     print_table(rows)
     for extra in extras:
         print(json.dumps(extra))
