@@ -2,13 +2,11 @@
 
 Top of the flow: request -> middleware (errors, concurrency limit) -> authentication (auth.py)
 -> operation handler -> intake / store. ``create_app(cfg)`` builds the app in-process (tests,
-benchmarks); ``run(cfg)`` serves it until SIGINT/SIGTERM, then stops accepting, gives in-flight
-requests hub.shutdown_grace_s to finish, and closes the store.
+benchmarks); axis/api/serving.py runs it as the daemon.
 """
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -44,16 +42,19 @@ OPERATIONS: dict[str, Operation] = {
 _BY_LOWER = {name.lower(): handler for name, handler in OPERATIONS.items()}
 
 
-class _Limit:
-    """Requests in flight; beyond hub.max_concurrent_requests answer 503 4.7.2 at once."""
+class InFlight:
+    """Requests in flight; beyond hub.max_concurrent_requests answer 503 4.7.2 at once.
+    Graceful shutdown (serving.py) waits for ``current`` to reach zero."""
 
     def __init__(self, maximum: int) -> None:
         self.maximum = maximum
         self.current = 0
 
 
-def _middleware(cfg: Config) -> Any:
-    limit = _Limit(cfg.hub.max_concurrent_requests)
+IN_FLIGHT: web.AppKey[InFlight] = web.AppKey("in_flight", InFlight)
+
+
+def _middleware(cfg: Config, limit: InFlight) -> Any:
     retry_after = cfg.store.retry_after_s
 
     @web.middleware
@@ -115,8 +116,12 @@ async def _hub_context(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(cfg: Config) -> web.Application:
     """The application; the store opens on startup and closes on cleanup."""
-    app = web.Application(middlewares=[_middleware(cfg)], client_max_size=cfg.intake.max_body_bytes)
+    in_flight = InFlight(cfg.hub.max_concurrent_requests)
+    app = web.Application(
+        middlewares=[_middleware(cfg, in_flight)], client_max_size=cfg.intake.max_body_bytes
+    )
     app[CONFIG] = cfg
+    app[IN_FLIGHT] = in_flight
     app.cleanup_ctx.append(_hub_context)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/openapi.json", openapi.serve)
@@ -129,26 +134,3 @@ def server_args(cfg: Config) -> dict[str, Any]:
     """aiohttp server limits: header fields long enough that OUR limit (5.1.7) answers first."""
     field = max(cfg.intake.max_header_bytes * 2, 16384)
     return {"max_field_size": field, "max_line_size": field}
-
-
-def _new_loop(cfg: Config) -> asyncio.AbstractEventLoop:
-    """uvloop (libuv) when configured: the hub's per-request loop overhead is ~1/3 lower."""
-    if cfg.hub.event_loop == "uvloop":
-        import uvloop
-
-        return uvloop.new_event_loop()
-    return asyncio.new_event_loop()
-
-
-def run(cfg: Config, host: str, port: int, banner: Callable[[str], None] | None = None) -> None:
-    """Serve until SIGINT/SIGTERM; in-flight requests get hub.shutdown_grace_s to finish."""
-    web.run_app(
-        create_app(cfg),
-        loop=_new_loop(cfg),
-        host=host,
-        port=port,
-        shutdown_timeout=cfg.hub.shutdown_grace_s,
-        access_log=None,
-        print=banner,
-        **server_args(cfg),
-    )

@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     if args.demo or cfg.demo.enabled:
         cfg = prepare_demo(cfg)
     host, port = parse_listen(cfg.hub.listen)
-    from axis.api.app import run as run_app
+    from axis.api.serving import run as run_app
 
     run_app(cfg, host, port, banner=lambda line: print(line, file=sys.stderr, flush=True))
     return 0

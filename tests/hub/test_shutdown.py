@@ -1,0 +1,57 @@
+"""Stopping the hub (SIGTERM, as Ctrl-C's SIGINT) lets a request in flight finish first."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+
+from bench.hubproc import Hub
+from bench.packages import make_package
+from tests.vxp_client import VxpClient, java_hex_sha256
+
+
+async def test_a_send_in_flight_at_sigterm_is_answered_and_stored(tmp_path: Path) -> None:
+    hub = Hub(tmp_path / "hub")
+    hub.start()
+    try:
+        sender, receiver = hub.systems()[0], hub.systems()[2]
+        agency, recipient = sender.agencies[0], receiver.agencies[0]
+        data = make_package(agency, [recipient], size_kb=64)
+        half_sent, stopping = asyncio.Event(), asyncio.Event()
+
+        async def body() -> AsyncIterator[bytes]:
+            yield data[: len(data) // 2]
+            half_sent.set()
+            await stopping.wait()
+            await asyncio.sleep(0.3)  # the hub is shutting down while we are mid-body
+            yield data[len(data) // 2 :]
+
+        async with aiohttp.ClientSession() as session:
+            client = VxpClient(hub.endpoint, sender.system_id, sender.secret, session=session)
+            params = {
+                "servicetype": "eDoc",
+                "messagetype": "edoc",
+                "from": agency,
+                "hash-file": java_hex_sha256(data),
+            }
+            call = asyncio.create_task(
+                client.call("sendEdoc", params, body(), "application/octet-stream")  # type: ignore[arg-type]
+            )
+            await half_sent.wait()
+            assert hub.process is not None
+            hub.process.send_signal(signal.SIGTERM)
+            stopping.set()
+            status, reply = await call
+        assert (status, reply["status"]) == (200, "OK"), reply
+        assert await asyncio.to_thread(hub.process.wait, 30) == 0
+        hub.start()  # same data dir: the package must be there
+        async with aiohttp.ClientSession() as session:
+            inbox = VxpClient(hub.endpoint, receiver.system_id, receiver.secret, session=session)
+            rows = (await inbox.get_received_list())["data"]
+        assert [row["from"] for row in rows] == [agency]
+    finally:
+        hub.stop()
