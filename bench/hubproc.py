@@ -60,22 +60,33 @@ class Hub:
 
     def start(self, timeout_s: float = 60.0) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        config = self.write_config()
+        command = [sys.executable, "-m", "axis", "serve", "--config", str(self.write_config())]
+        self.process = self.spawn([*command, "--demo"])
+        self.wait_healthy(timeout_s)
+
+    def spawn(self, command: list[str]) -> subprocess.Popen[bytes]:
+        """Start the child; its output goes to <data_dir>/hub.log."""
         self.log_path = self.data_dir / "hub.log"
-        command = [sys.executable, "-m", "axis", "serve", "--config", str(config), "--demo"]
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
-            self.process = subprocess.Popen(command, stdout=log, stderr=log, cwd=self.data_dir)
+            return subprocess.Popen(command, stdout=log, stderr=log, cwd=self.data_dir)
+
+    def wait_healthy(self, timeout_s: float) -> None:
+        assert self.process is not None
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"hub exited early; see {self.log_path}")
+                raise RuntimeError(f"hub exited early; see {self.output()}")
             try:
                 with _OPENER.open(f"{self.endpoint}/healthz", timeout=1) as reply:
                     if reply.status == 200:
                         return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError(f"hub did not answer /healthz within {timeout_s}s")
+        raise RuntimeError(f"hub did not answer /healthz within {timeout_s}s; see {self.output()}")
+
+    def output(self) -> str:
+        """Where to read what the child printed."""
+        return str(self.log_path)
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, no flush; what the store committed must survive."""

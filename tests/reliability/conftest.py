@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import resource
 import subprocess
-import sys
 import threading
-import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -38,29 +36,19 @@ class PipedHub(Hub):
     lines: list[bytes]
     reader: threading.Thread
 
-    def start(self, timeout_s: float = 60.0) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "axis", "serve", "--config", str(self.write_config())]
-        self.process = subprocess.Popen(
-            [*command, "--demo"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            cwd=self.data_dir,
+    def spawn(self, command: list[str]) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=self.data_dir
         )
         self.lines = []
-        stream = self.process.stdout
+        stream = process.stdout
         assert stream is not None
         self.reader = threading.Thread(target=lambda: self.lines.extend(stream), daemon=True)
         self.reader.start()
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                with _OPENER.open(f"{self.endpoint}/healthz", timeout=1) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"hub did not start: {b''.join(self.lines)[-2000:]!r}")
+        return process
+
+    def output(self) -> str:
+        return repr(b"".join(self.lines)[-2000:])
 
     def stop(self) -> None:
         super().stop()
