@@ -14,7 +14,6 @@ from __future__ import annotations
 import resource
 import subprocess
 import threading
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,8 +22,6 @@ import aiohttp
 import pytest
 
 from bench.hubproc import Hub
-
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class PipedHub(Hub):
