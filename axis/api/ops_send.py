@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
 import json
 from datetime import datetime
 
 from aiohttp import web
 
 from axis.api.auth import Caller
-from axis.api.body import read_limited
+from axis.api.body import spool_limited
 from axis.api.hub import Hub
 from axis.api.responses import ok, warnings
 from axis.errors import Finding, Rejected
@@ -26,9 +25,9 @@ from axis.intake.context import Intake
 MESSAGE_TYPES = ("edoc", "status")
 
 
-def hash_matches(claimed: str, data: bytes) -> bool:
-    """hash-file in the Java SDK's unpadded hex (byte 0x0a -> "a") or the usual 64 digits."""
-    digest = hashlib.sha256(data).digest()
+def hash_matches(claimed: str, digest: bytes) -> bool:
+    """hash-file (of the body's SHA-256 ``digest``) in the Java SDK's unpadded hex (byte 0x0a
+    -> "a") or the usual 64 digits."""
     claimed = claimed.strip().lower()
     return claimed in (digest.hex(), "".join(format(b, "x") for b in digest))
 
@@ -43,13 +42,17 @@ async def send_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Respo
     claimed = caller.param("hash-file")
     if not await hub.directory.serves(caller.system_id, from_agency):
         raise Rejected("5.8.6", f"{from_agency} is not served by {caller.system_id}.")
-    data = await read_limited(request, hub.cfg.intake.max_body_bytes)
-    if not data:
-        raise Rejected("5.1.2")
-    if not hash_matches(claimed, data):
-        raise Rejected("5.1.3")
-    ctx = Intake(data, caller.system_id, from_agency, message_type, datetime.now().astimezone())
-    await hub.pipeline.run(ctx)
+    body = await spool_limited(request, hub.cfg.intake.max_body_bytes, hub.cfg.data_dir / "tmp")
+    try:
+        if not body.size:
+            raise Rejected("5.1.2")
+        if not hash_matches(claimed, body.digest):
+            raise Rejected("5.1.3")
+        received = datetime.now().astimezone()
+        ctx = Intake(body.source, caller.system_id, from_agency, message_type, received)
+        await hub.pipeline.run(ctx)
+    finally:
+        body.discard()  # the store has its own copy once the pipeline committed
     if ctx.duplicate_of is not None:
         return ok(DocId=ctx.duplicate_of.id, code="2.6.1", warnings=warnings(ctx.findings))
     code = next((f.code for f in ctx.findings), "2.0.0")

@@ -6,7 +6,7 @@ imports aiohttp or touches the store.
 """
 
 from axis.edxml.build import build
-from axis.edxml.load import NS, Loaded, load
+from axis.edxml.load import NS, Loaded, load, load_file
 from axis.edxml.model import (
     Attachment,
     Business,
@@ -52,5 +52,6 @@ __all__ = [
     "Validator",
     "build",
     "load",
+    "load_file",
     "parse",
 ]

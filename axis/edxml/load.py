@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -22,6 +24,9 @@ ROOT_TAG = f"{{{NS}}}edXML"
 POLICIES = ("strict", "lenient")
 HUGE_TREE_ABOVE = 8 * 1024 * 1024  # libxml2 caps a text node at 10 MB unless huge_tree is on
 MAX_ATTRIBUTE_CHARS = 64 * 1024
+HEAD_BYTES = 64 * 1024  # load_file judges the prefix and the declaration on this much
+SCAN_CHUNK = 1 << 20  # load_file scans for DOCTYPE/ENTITY in chunks of this size
+_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 
 _DECL = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _REPAIRABLE_PREFIX = re.compile(rb"^[0-9 \t\r\n]+$")  # samples/vnpt/edoc_new.edxml: b"1212"
@@ -33,8 +38,11 @@ _local = threading.local()
 @dataclass(frozen=True)
 class Loaded:
     root: etree._Element
-    data: bytes  # the bytes actually parsed (input minus a lenient repair, if any)
+    # the bytes actually parsed (input minus a lenient repair, if any); for load_file the
+    # file, whose parsed document starts at ``offset`` (after a lenient repair)
+    data: bytes | Path
     findings: list[Finding] = field(default_factory=list)
+    offset: int = 0
 
 
 def load(
@@ -50,7 +58,7 @@ def load(
     if not data.strip():
         raise Rejected("5.1.2", "the package is empty")
     findings: list[Finding] = []
-    data = _strip_leading_garbage(data, policy, findings)
+    data = data[_document_start(data, policy, findings) :]
     _check_encoding(data)
     _refuse_doctype(data)
     root = _parse(data)
@@ -58,18 +66,63 @@ def load(
     return Loaded(root=root, data=data, findings=findings)
 
 
-def _strip_leading_garbage(data: bytes, policy: str, findings: list[Finding]) -> bytes:
-    """Bytes before ``<?xml``: removed under lenient only when provably outside the document."""
+def load_file(
+    path: Path,
+    *,
+    policy: str = "lenient",
+    max_depth: int = 64,
+    max_attribute_chars: int = MAX_ATTRIBUTE_CHARS,
+) -> Loaded:
+    """load() for a package in a file (a spooled large body): the same checks, no Python copy.
+
+    The prefix and encoding are judged on the first HEAD_BYTES, DOCTYPE/ENTITY on the whole
+    file in overlapping chunks, and libxml2 parses straight from the file.
+    """
+    if policy not in POLICIES:
+        raise ValueError(f"unknown policy {policy!r}")
+    with path.open("rb") as source:
+        head = source.read(HEAD_BYTES)
+        findings: list[Finding] = []
+        start = _document_start(head, policy, findings)
+        _check_encoding(head[start:])
+        source.seek(start)
+        if not _scan_for_doctype(source, start):
+            raise Rejected("5.1.2", "the package is empty")
+        source.seek(start)
+        root = _parse_from(source, path.stat().st_size - start)
+    _check_tree(root, max_depth, max_attribute_chars)
+    return Loaded(root=root, data=path, findings=findings, offset=start)
+
+
+def _document_start(data: bytes, policy: str, findings: list[Finding]) -> int:
+    """Bytes before ``<?xml``: skipped under lenient only when provably outside the document."""
     if data[:1] == b"<" or data.startswith(b"\xef\xbb\xbf<"):
-        return data
+        return 0
     start = data.find(b"<?xml")
     prefix = data[: max(start, 0)]
     if start <= 0 or prefix.isspace():
-        return data  # no declaration, or only whitespace: the parser decides
+        return 0  # no declaration, or only whitespace: the parser decides
     if policy == "lenient" and _REPAIRABLE_PREFIX.match(prefix):
         findings.append(Finding("2.2.4", f"removed {len(prefix)} bytes {prefix[:16]!r}"))
-        return data[start:]
+        return start
     raise Rejected("5.2.4", f"{len(prefix)} bytes before the XML declaration: {prefix[:16]!r}")
+
+
+def _scan_for_doctype(source: BinaryIO, start: int) -> bool:
+    """_refuse_doctype over a file in chunks (overlapping, so a marker split between two
+    chunks is still found); True when the file holds anything besides whitespace."""
+    keep = max(len(m) for m in _MARKERS) - 1
+    tail, position, content = b"", start, False
+    while chunk := source.read(SCAN_CHUNK):
+        window = tail + chunk
+        for marker in _MARKERS:
+            at = window.find(marker)
+            if at >= 0:
+                where = position - len(tail) + at
+                raise Rejected("5.2.2", f"{marker[2:].decode()} at byte {where}")
+        content = content or bool(chunk.strip())
+        tail, position = window[-keep:], position + len(chunk)
+    return content
 
 
 def _check_encoding(data: bytes) -> None:
@@ -86,7 +139,7 @@ def _refuse_doctype(data: bytes) -> None:
     A literal "<!DOCTYPE" can only appear in a well-formed UTF-8 document as a DOCTYPE or inside
     a comment/CDATA; refusing the latter too is the safe side.
     """
-    for marker in (b"<!DOCTYPE", b"<!ENTITY"):
+    for marker in _MARKERS:
         at = data.find(marker)
         if at >= 0:
             raise Rejected("5.2.2", f"{marker[2:].decode()} at byte {at}")
@@ -115,9 +168,21 @@ def _parse(data: bytes) -> etree._Element:
     try:
         return etree.fromstring(data, _parser(len(data) > HUGE_TREE_ABOVE))
     except etree.XMLSyntaxError as exc:
-        message = _POSITION_SUFFIX.sub("", (exc.msg or "").strip())
-        where = f"line {exc.lineno}, column {exc.position[1]}"
-        raise Rejected(_syntax_code(exc), f"{where}: {message}") from None
+        raise _syntax_error(exc) from None
+
+
+def _parse_from(source: BinaryIO, size: int) -> etree._Element:
+    """Parse from an open file at its current position (lxml reads it in chunks)."""
+    try:
+        return etree.parse(source, _parser(size > HUGE_TREE_ABOVE)).getroot()
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc) from None
+
+
+def _syntax_error(exc: etree.XMLSyntaxError) -> Rejected:
+    message = _POSITION_SUFFIX.sub("", (exc.msg or "").strip())
+    where = f"line {exc.lineno}, column {exc.position[1]}"
+    return Rejected(_syntax_code(exc), f"{where}: {message}")
 
 
 def _syntax_code(exc: etree.XMLSyntaxError) -> str:

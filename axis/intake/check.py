@@ -14,17 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from axis.config import Config
-from axis.edxml import DocumentPackage, StatusPackage, Validator, load, parse
+from axis.edxml import DocumentPackage, Loaded, StatusPackage, Validator, load, load_file, parse
 from axis.errors import Finding
 from axis.pki.trust import TrustStore
 from axis.pki.xmldsig import SignatureVerdict, verify
+from axis.store.base import FileBytes
+
+HASH_CHUNK = 1 << 20
 
 
 @dataclass
 class Checked:
     """A package that passed every offline check, with what the checks learned."""
 
-    data: bytes
+    data: bytes | FileBytes  # what the store keeps: the bytes, or where they are in a file
     root: Any
     package: DocumentPackage | StatusPackage
     signature: SignatureVerdict
@@ -45,9 +48,15 @@ class Checker:
         self.trust = trust
         self.validator = Validator(cfg.intake.policy)
 
-    def check(self, data: bytes, *, at: datetime | None = None) -> Checked:
-        """Run parse, schema and signature checks; raise Rejected with a catalogue code."""
-        loaded = load(data, policy=self.cfg.intake.policy, max_depth=self.cfg.intake.max_depth)
+    def check(self, data: bytes | Path, *, at: datetime | None = None) -> Checked:
+        """Run parse, schema and signature checks; raise Rejected with a catalogue code.
+
+        ``data`` is the package, or a file holding it (a large body spooled by the API)."""
+        policy, depth = self.cfg.intake.policy, self.cfg.intake.max_depth
+        if isinstance(data, Path):
+            loaded = load_file(data, policy=policy, max_depth=depth)
+        else:
+            loaded = load(data, policy=policy, max_depth=depth)
         package = parse(loaded.root)
         findings = list(loaded.findings)
         findings += self.validator.validate(loaded.root, package)
@@ -61,14 +70,27 @@ class Checker:
             at=at,
         )
         findings += verdict.findings
+        kept, sha256 = _kept(loaded)
         return Checked(
-            data=loaded.data,
+            data=kept,
             root=loaded.root,
             package=package,
             signature=verdict,
-            sha256=hashlib.sha256(loaded.data).hexdigest(),
+            sha256=sha256,
             findings=findings,
         )
+
+
+def _kept(loaded: Loaded) -> tuple[bytes | FileBytes, str]:
+    """The bytes the store keeps (after a lenient repair) and their SHA-256 (dedupe key)."""
+    if isinstance(loaded.data, bytes):
+        return loaded.data, hashlib.sha256(loaded.data).hexdigest()
+    size = loaded.data.stat().st_size - loaded.offset
+    kept = FileBytes(loaded.data, loaded.offset, size)
+    sha = hashlib.sha256()
+    for chunk in kept.chunks(HASH_CHUNK):
+        sha.update(chunk)
+    return kept, sha.hexdigest()
 
 
 def trust_dir_for(cfg: Config) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from axis.directory import Route
 from axis.errors import Finding
@@ -17,7 +18,7 @@ from axis.store.base import DocumentRef, StatusEffect
 
 @dataclass
 class Intake:
-    data: bytes
+    data: bytes | Path  # the body, or the spool file holding a large one (axis/api/body.py)
     system_id: str  # the authenticated caller
     from_agency: str  # XroadVnpt-from
     message_type: str  # XroadVnpt-messagetype: edoc | status

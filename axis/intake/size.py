@@ -7,6 +7,8 @@ skip it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from axis.errors import Rejected
 from axis.intake.context import Intake
 from axis.intake.env import Env
@@ -15,8 +17,9 @@ name = "size"
 
 
 async def run(ctx: Intake, env: Env) -> None:
-    if not ctx.data:
+    size = ctx.data.stat().st_size if isinstance(ctx.data, Path) else len(ctx.data)
+    if not size:
         raise Rejected("5.1.2")
     limit = env.cfg.intake.max_body_bytes
-    if len(ctx.data) > limit:
-        raise Rejected("5.1.1", f"{len(ctx.data)} bytes; the limit is {limit}.")
+    if size > limit:
+        raise Rejected("5.1.1", f"{size} bytes; the limit is {limit}.")

@@ -11,8 +11,9 @@ Write failures (disk full, read-only, locked) raise ``StoreUnavailable`` (503 + 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 
@@ -40,6 +41,27 @@ class AgencyRow:
 
 
 @dataclass(frozen=True)
+class FileBytes:
+    """Package bytes that live in a file (a spooled large body): ``size`` bytes at ``offset``.
+
+    The store copies them into its blob in chunks, so a large package is never one bytes
+    object in the hub's memory.
+    """
+
+    path: Path
+    offset: int
+    size: int
+
+    def chunks(self, chunk: int = 1 << 20) -> Iterator[bytes]:
+        with self.path.open("rb") as source:
+            source.seek(self.offset)
+            left = self.size
+            while left > 0 and (piece := source.read(min(chunk, left))):
+                left -= len(piece)
+                yield piece
+
+
+@dataclass(frozen=True)
 class NewDocument:
     id: str
     from_agency: str
@@ -50,7 +72,7 @@ class NewDocument:
     original_id: str | None
     status_code: str
     sha256: str
-    data: bytes
+    data: bytes | FileBytes  # the exact received bytes
     subject: str
     notation: str
     findings: tuple[tuple[str, str], ...]
