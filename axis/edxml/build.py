@@ -251,6 +251,6 @@ def _attachments(w: _Writer, pkg: m.DocumentPackage) -> None:
         w.leaf(3, "ContentType", att.content_type)
         if att.format:
             w.leaf(3, "Format", att.format)
-        w.leaf(3, "edXML:ContentTransferEncoded", att.encoded, f' xmlns:edXML="{NS}"')
+        w.leaf(3, "edXML:ContentTransferEncoded", att.text(), f' xmlns:edXML="{NS}"')
         w.close(2, "Attachment")
     w.close(1, "AttachmentEncoded")

@@ -9,7 +9,7 @@ text field keeps the text exactly as received (no stripping) so build(parse(x)) 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -144,12 +144,15 @@ class Reference:
     attachment_name: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Attachment:
-    """AttachmentEncoded/Attachment. ``encoded`` is the base64 text as received.
+    """AttachmentEncoded/Attachment. ``text()`` is the base64 text as received.
 
+    A small attachment keeps its text in ``encoded``; a large one (parse.py: LAZY_ABOVE) keeps
+    only a way to read it from the loaded tree (``source``), so the model never holds a second
+    copy of megabytes the tree already has; each text() call makes one transient copy.
     Decoding is lazy and streaming (decode_to / iter_bytes): at most one chunk of decoded bytes
-    exists at a time besides this one copy of the base64 text.
+    exists at a time besides the text.
     """
 
     content_id: str = ""
@@ -159,6 +162,7 @@ class Attachment:
     format: str = ""
     encoded_size: int = 0
     encoded: str = field(default="", repr=False)
+    source: Callable[[], str] | None = field(default=None, repr=False)
 
     @classmethod
     def from_bytes(cls, content: bytes, **fields: str) -> Attachment:
@@ -166,16 +170,34 @@ class Attachment:
         text = base64.b64encode(content).decode("ascii")
         return cls(encoded_size=len(text), encoded=text, **fields)
 
+    def text(self) -> str:
+        """The base64 text (``encoded``, or read from the tree for a large attachment)."""
+        if self.encoded or self.source is None:
+            return self.encoded
+        return self.source()
+
     def iter_bytes(self, chunk_chars: int = _att.CHUNK_CHARS) -> Iterator[bytes]:
-        return _att.iter_decode(self.encoded, chunk_chars)
+        return _att.iter_decode(self.text(), chunk_chars)
 
     def decode_to(self, out: BinaryIO) -> int:
         """Write the decoded content to ``out``; returns the number of bytes written."""
-        return _att.decode_to(self.encoded, out)
+        return _att.decode_to(self.text(), out)
 
     @property
     def decoded_size(self) -> int:
-        return _att.decoded_size(self.encoded)
+        return _att.decoded_size(self.text())
+
+    def _key(self) -> tuple[str, ...]:
+        return (self.content_id, self.attachment_name, self.description, self.content_type,
+                self.format)  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Attachment):
+            return NotImplemented
+        return self._key() == other._key() and self.text() == other.text()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ is left to the Validator's schema and content rules.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from lxml import etree
 
@@ -17,6 +18,7 @@ from axis.edxml import model as m
 from axis.errors import Rejected
 
 _Element = etree._Element
+LAZY_ABOVE = 1 << 20  # attachment text beyond this many characters stays in the tree only
 
 
 def _local(element: _Element) -> str:
@@ -236,13 +238,18 @@ def _references(envelope: _Element | None) -> tuple[m.Reference, ...]:
 
 
 def _attachment(element: _Element) -> m.Attachment:
-    encoded = _field(element, "ContentTransferEncoded")
+    holder = _child(element, "ContentTransferEncoded")
+    encoded = _text(holder)
+    size, source = len(encoded), None
+    if size > LAZY_ABOVE:  # the tree has the text: keep a way to read it, not a copy
+        encoded, source = "", partial(_text, holder)
     return m.Attachment(
         content_id=_field(element, "ContentId"),
         attachment_name=_field(element, "AttachmentName"),
         description=_field(element, "Description"),
         content_type=_field(element, "ContentType"),
         format=_field(element, "Format"),
-        encoded_size=len(encoded),
+        encoded_size=size,
         encoded=encoded,
+        source=source,
     )

@@ -100,12 +100,14 @@ def _document_fatal(pkg: DocumentPackage, issues: Issues) -> None:
         issues.fatal("5.6.10", f"BussinessDocType {pkg.business.doc_type}")
     for n, attachment in enumerate(pkg.attachments, 1):
         where = f"Attachment[{n}] {attachment.attachment_name[:60]!r}"
-        if att.is_placeholder(attachment.encoded):
-            issues.fatal("5.4.14", f"{where}: {attachment.encoded.strip()[:60]!r}")
+        encoded = attachment.text()  # one transient copy for a large one, checked in chunks
+        if att.is_placeholder(encoded):
+            issues.fatal("5.4.14", f"{where}: {encoded.strip()[:60]!r}")
         try:
-            att.check_base64(attachment.encoded)
+            att.check_base64(encoded)
         except Rejected as exc:
             raise Rejected("5.4.5", f"{where}: {exc.detail}") from None
+        del encoded
         _, finding = att.sanitise_name(attachment.attachment_name)  # 5.4.10 raises here
         if finding is not None:
             issues.findings.append(finding)
