@@ -9,6 +9,7 @@ state and the latest business status. Optional paging headers XroadVnpt-limit / 
 from __future__ import annotations
 
 import base64
+import json
 
 from aiohttp import web
 
@@ -19,6 +20,7 @@ from axis.api.responses import ok
 from axis.errors import Rejected
 from axis.intake.statuses import NAMES
 from axis.store.base import InboxRow, SentRow
+from axis.store.sqlite_blobs import StoredBlob
 
 log = logs.get("axis.api")
 STATE_DESC = {
@@ -29,6 +31,9 @@ STATE_DESC = {
 }
 # getSentEdocList without paging headers: the newest rows only (the list grows forever).
 SENT_DEFAULT_LIMIT = 1000
+# getEdoc: documents up to this size are answered in one piece (the hot path), larger ones are
+# streamed from the store in chunks.
+INLINE_UP_TO = 1 << 20
 
 
 def _paging(caller: Caller, default: int | None = None) -> tuple[int | None, int]:
@@ -88,15 +93,35 @@ async def _own_delivery(hub: Hub, caller: Caller, delivery_id: str) -> InboxRow:
     return row
 
 
-async def get_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+async def get_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.StreamResponse:
     row = await _own_delivery(hub, caller, caller.param("docId"))
-    data = await hub.store.fetch(row.delivery_id, caller.system_id)
+    data = await hub.store.fetch_document(row.delivery_id, caller.system_id, INLINE_UP_TO)
     if data is None:
         raise Rejected("5.1.8", f"docId {row.delivery_id!r}.")
     if row.state == "queued":
         log.info("fetched", doc_id=row.doc_id, delivery_id=row.delivery_id,
                  sender=row.from_agency, recipient=row.agency)  # fmt: skip
-    return ok(data=base64.b64encode(data).decode("ascii"), docId=row.delivery_id)
+    if isinstance(data, bytes):
+        return ok(data=base64.b64encode(data).decode("ascii"), docId=row.delivery_id)
+    return await _stream_edoc(request, data, row.delivery_id)
+
+
+async def _stream_edoc(
+    request: web.Request, blob: StoredBlob, delivery_id: str
+) -> web.StreamResponse:
+    """The same JSON as ok(data=..., docId=...), written in base64 chunks as the blob is read:
+    a large package is never one bytes object, nor one base64 string, in the hub's memory."""
+    head = b'{"status":"OK","ErrorCode":"0","ErrorDesc":"","data":"'
+    tail = ('","docId":' + json.dumps(delivery_id) + "}").encode()
+    response = web.StreamResponse(headers={"Content-Type": "application/json; charset=utf-8"})
+    response.content_length = len(head) + 4 * ((blob.size + 2) // 3) + len(tail)
+    await response.prepare(request)
+    await response.write(head)
+    async for chunk in blob.chunks():  # chunks are multiples of 3 bytes but the last
+        await response.write(base64.b64encode(chunk))
+    await response.write(tail)
+    await response.write_eof()
+    return response
 
 
 async def update_status(hub: Hub, caller: Caller, request: web.Request) -> web.Response:

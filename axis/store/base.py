@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # the chunked reader of a large stored document
+    from axis.store.sqlite_blobs import StoredBlob
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,10 @@ class Store(Protocol):
     async def count_received(self, system_id: str, message_type: str) -> int: ...
     async def get_delivery(self, delivery_id: str) -> InboxRow | None: ...
     async def fetch(self, delivery_id: str, system_id: str) -> bytes | None: ...
+
+    async def fetch_document(
+        self, delivery_id: str, system_id: str, inline_up_to: int
+    ) -> bytes | StoredBlob | None: ...
     async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> None: ...
 
     # sender's view

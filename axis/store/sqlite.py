@@ -26,6 +26,7 @@ import aiosqlite
 
 from axis.errors import StoreUnavailable
 from axis.store.base import AgencyRow, NewDelivery, NewDocument, StatusEffect
+from axis.store.sqlite_blobs import StoredBlob
 from axis.store.sqlite_intake import GroupCommit, Incoming, Item, write_batch
 from axis.store.sqlite_queries import Queries
 
@@ -258,14 +259,27 @@ class SqliteStore(Queries):
 
     async def fetch(self, delivery_id: str, system_id: str) -> bytes | None:
         """The package bytes; marks a queued delivery fetched (attempts counts fetches)."""
+        found = await self.fetch_document(delivery_id, system_id, inline_up_to=-1)
+        if isinstance(found, StoredBlob):
+            return b"".join([chunk async for chunk in found.chunks()])
+        return found
+
+    async def fetch_document(
+        self, delivery_id: str, system_id: str, inline_up_to: int
+    ) -> bytes | StoredBlob | None:
+        """fetch(), but a document larger than ``inline_up_to`` bytes comes back as a
+        StoredBlob that reads it in chunks (sqlite_blobs.py) instead of one bytes object."""
+        if self.path == ":memory:":
+            inline_up_to = -1  # another connection cannot see an in-memory database
         rows = await self._read(
-            "SELECT doc.data, d.state FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
-            "WHERE d.id = ?",
-            (delivery_id,),
+            "SELECT CASE WHEN ? < 0 OR doc.size <= ? THEN doc.data END, d.state, doc.id, "
+            "doc.size FROM deliveries d JOIN documents doc ON doc.id = d.doc_id WHERE d.id = ?",
+            (inline_up_to, inline_up_to, delivery_id),
         )
         if not rows:
             return None
-        at, first = now(), rows[0][1] == "queued"
+        data, state, doc_id, size = rows[0]
+        at, first = now(), state == "queued"
 
         async def mark(conn: aiosqlite.Connection) -> None:
             await conn.execute(
@@ -278,7 +292,7 @@ class SqliteStore(Queries):
                 await self._event(conn, "fetched", at, delivery_id=delivery_id, system_id=system_id)
 
         await self._group.submit(mark)
-        return bytes(rows[0][0])
+        return bytes(data) if data is not None else StoredBlob(self.path, doc_id, size)
 
     async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> None:
         at, state = now(), "done" if ok else "fail"
