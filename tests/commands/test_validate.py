@@ -12,8 +12,8 @@ from axis.cli import main
 from axis.pki import devpki
 from axis.pki.xmldsig import sign
 from bench.packages import make_package
+from tests.samples import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "vnpt"
 STATUSES = sorted(p.name for p in SAMPLES.glob("status*.edxml"))
 
 # sample -> (lenient verdict, first code), (strict verdict, first code)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -24,8 +23,6 @@ from axis.edxml import (
     StatusPackage,
     TraceHeader,
 )
-
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "vnpt"
 
 
 def org(organ_id: str, name: str = "UBND Tỉnh Tây Ninh") -> Organization:

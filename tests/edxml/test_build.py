@@ -7,8 +7,9 @@ import dataclasses
 import pytest
 
 from axis.edxml import NS, Business, DocumentPackage, StatusPackage, Validator, build, load, parse
+from tests.samples import SAMPLES
 
-from .conftest import SAMPLES, document, status
+from .conftest import document, status
 
 
 def roundtrip(pkg: DocumentPackage | StatusPackage) -> bytes:

@@ -9,8 +9,9 @@ import pytest
 
 from axis.commands import inspect
 from axis.edxml import build
+from tests.samples import SAMPLES
 
-from .conftest import SAMPLES, document, status
+from .conftest import document, status
 
 
 def run(path: Path, capsys: pytest.CaptureFixture[str], policy: str = "lenient") -> tuple[int, str]:

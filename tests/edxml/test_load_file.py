@@ -9,8 +9,8 @@ import pytest
 from axis.edxml import load, load_file
 from axis.edxml.load import SCAN_CHUNK
 from axis.errors import Rejected
+from tests.samples import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "vnpt"
 ROOT = b'<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"></edXML>'
 
 

@@ -10,8 +10,7 @@ import pytest
 
 from axis.edxml import Validator, load, parse
 from axis.errors import Rejected
-
-from .conftest import SAMPLES
+from tests.samples import SAMPLES
 
 STATUS_FILES = [
     "status.edxml",

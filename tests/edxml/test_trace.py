@@ -6,8 +6,9 @@ import pytest
 
 from axis.edxml import NS, build, load, parse
 from axis.edxml.trace import append_trace
+from tests.samples import SAMPLES
 
-from .conftest import SAMPLES, document, status
+from .conftest import document, status
 
 STAMP = "2024/03/02 10:00:00"
 

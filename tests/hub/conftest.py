@@ -36,8 +36,6 @@ from axis.store import open_store
 from axis.store.base import Store
 from tests.vxp_client import VxpClient
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "vnpt"
-
 # The story's cast (demo directory): A = Government Office, B = Quảng Nam, C = Nghệ An.
 A, B, C = "000.00.00.G22", "000.00.00.H47", "000.00.00.H41"
 SYSTEM_OF = {A: "00.00.G22", B: "00.47.W00", C: "00.41.W00"}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from axis.edxml import build
-from tests.hub.conftest import SAMPLES, A, B, C, document
+from tests.hub.conftest import A, B, C, document
+from tests.samples import SAMPLES
 from tests.vxp_client import java_hex_sha256
 
 READDRESS = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import os
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -14,7 +13,6 @@ from axis.pki.signing import parse
 from axis.pki.trust import TrustStore
 from axis.pki.xmldsig import sign
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "vnpt"
 SENDER = "000.00.00.H47"
 
 PACKAGE = """<?xml version="1.0" encoding="UTF-8"?>

@@ -10,8 +10,9 @@ from lxml import etree
 from axis.errors import Rejected
 from axis.pki.trust import TrustStore
 from axis.pki.xmldsig import verify
+from tests.samples import SAMPLES
 
-from .conftest import SAMPLES, tree
+from .conftest import tree
 
 EDOCS = ["edoc_new.edxml", "edoc_replacement.edxml", "edoc_revocation.edxml", "edoc_update.edxml"]
 STATUSES = sorted(p.name for p in SAMPLES.glob("status*.edxml"))

@@ -1,0 +1,6 @@
+"""Where the real VNPT SDK sample packages live for tests: a byte-identical copy of
+../shared/samples/vnpt/ kept in the repository (tests/data/vnpt), so a clean clone tests alone."""
+
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parent / "data" / "vnpt"
