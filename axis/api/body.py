@@ -25,7 +25,6 @@ from axis.errors import Rejected
 CHUNK = 64 * 1024
 SPOOL_ABOVE = 1 << 20  # bodies larger than this are spooled to a file
 SPOOL_SUFFIX = ".body"
-_prepared: set[Path] = set()
 
 
 async def read_limited(request: web.Request, limit: int) -> bytes:
@@ -70,13 +69,10 @@ class Body:
 
 
 def prepare_spool(directory: Path) -> None:
-    """Create the spool directory and remove bodies a previous run left behind (once per run)."""
-    if directory in _prepared:
-        return
+    """Create the spool directory and remove bodies a previous run left behind (at start)."""
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.glob(f"*{SPOOL_SUFFIX}"):
         stale.unlink(missing_ok=True)
-    _prepared.add(directory)
 
 
 async def spool_limited(
@@ -116,6 +112,5 @@ async def spool_limited(
 
 
 def _open_spool(spool_dir: Path) -> tuple[BinaryIO, Path]:
-    prepare_spool(spool_dir)
     fd, name = tempfile.mkstemp(suffix=SPOOL_SUFFIX, dir=spool_dir)
     return os.fdopen(fd, "wb"), Path(name)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from axis.api.auth import Authenticator
+from axis.api.body import prepare_spool
 from axis.config import Config
 from axis.directory import Directory
 from axis.intake.check import Checker, load_trust, trust_dir_for
@@ -30,6 +31,7 @@ class Hub:
     pipeline: Pipeline
     receipts: ReceiptSigner
     executor: ThreadPoolExecutor
+    spool_dir: Path  # request bodies above 1 MiB stream here (axis/api/body.py)
 
     @classmethod
     async def start(cls, cfg: Config) -> Hub:
@@ -39,6 +41,8 @@ class Hub:
         checker = Checker(cfg, load_trust(trust_dir_for(cfg)))
         env = Env(cfg, store, directory, checker, executor)
         key_dir = Path(cfg.hub.key_dir) if cfg.hub.key_dir else cfg.data_dir / "pki" / "hub"
+        spool_dir = cfg.data_dir / "tmp"
+        prepare_spool(spool_dir)
         return cls(
             cfg=cfg,
             store=store,
@@ -47,6 +51,7 @@ class Hub:
             pipeline=Pipeline(env),
             receipts=ReceiptSigner.load(key_dir),
             executor=executor,
+            spool_dir=spool_dir,
         )
 
     async def close(self) -> None:

@@ -42,7 +42,7 @@ async def send_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Respo
     claimed = caller.param("hash-file")
     if not await hub.directory.serves(caller.system_id, from_agency):
         raise Rejected("5.8.6", f"{from_agency} is not served by {caller.system_id}.")
-    body = await spool_limited(request, hub.cfg.intake.max_body_bytes, hub.cfg.data_dir / "tmp")
+    body = await spool_limited(request, hub.cfg.intake.max_body_bytes, hub.spool_dir)
     try:
         if not body.size:
             raise Rejected("5.1.2")
