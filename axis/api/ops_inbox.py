@@ -102,8 +102,18 @@ async def get_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Stream
         log.info("fetched", doc_id=row.doc_id, delivery_id=row.delivery_id,
                  sender=row.from_agency, recipient=row.agency)  # fmt: skip
     if isinstance(data, bytes):
-        return ok(data=base64.b64encode(data).decode("ascii"), docId=row.delivery_id)
+        head, tail = _edoc_json_frame(row.delivery_id)
+        body = b"".join((head, base64.b64encode(data), tail))
+        return web.Response(body=body, content_type="application/json", charset="utf-8")
     return await _stream_edoc(request, data, row.delivery_id)
+
+
+def _edoc_json_frame(delivery_id: str) -> tuple[bytes, bytes]:
+    """The getEdoc answer, ok(data=..., docId=...), around its base64: written by hand because
+    base64 needs no JSON escaping, and json.dumps of a package-sized string costs more than
+    the base64 itself (measured: ~10% of the hub's CPU at 136 KB)."""
+    head = b'{"status":"OK","ErrorCode":"0","ErrorDesc":"","data":"'
+    return head, ('","docId":' + json.dumps(delivery_id) + "}").encode()
 
 
 async def _stream_edoc(
@@ -111,8 +121,7 @@ async def _stream_edoc(
 ) -> web.StreamResponse:
     """The same JSON as ok(data=..., docId=...), written in base64 chunks as the blob is read:
     a large package is never one bytes object, nor one base64 string, in the hub's memory."""
-    head = b'{"status":"OK","ErrorCode":"0","ErrorDesc":"","data":"'
-    tail = ('","docId":' + json.dumps(delivery_id) + "}").encode()
+    head, tail = _edoc_json_frame(delivery_id)
     response = web.StreamResponse(headers={"Content-Type": "application/json; charset=utf-8"})
     response.content_length = len(head) + 4 * ((blob.size + 2) // 3) + len(tail)
     await response.prepare(request)
