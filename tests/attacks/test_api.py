@@ -36,26 +36,26 @@ def _send_params(data: bytes, sender: str) -> dict[str, str]:
     }
 
 
-async def _post(hub, operation: str, headers: dict[str, str], body: bytes) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+async def _post(hub, operation: str, headers: dict[str, str], body: bytes) -> tuple[int, dict]:
     async with hub.session.post(f"{hub.endpoint}/{operation}", data=body, headers=headers) as r:
         return r.status, await r.json(content_type=None)
 
 
-async def _accepted(hub, pki, sender: str = A, to: tuple[str, ...] = (B,)) -> str:  # type: ignore[no-untyped-def]
+async def _accepted(hub, pki, sender: str = A, to: tuple[str, ...] = (B,)) -> str:
     data = package_bytes(pki, document(sender, to))
     _, payload = await send_raw(hub.client(sender), data, sender)
     assert payload["status"] == "OK", payload
     return str(payload["DocId"])
 
 
-async def test_a_forged_hmac_is_refused_5_8_1(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_forged_hmac_is_refused_5_8_1(hub, pki) -> None:
     data = package_bytes(pki, document(A, (B,)))
     forger = hub.client(A, secret="guessed-secret")
     assert_fail(await send_raw(forger, data, A), "5.8.1")
     await assert_nothing_stored(hub, 0)
 
 
-async def test_a_replayed_request_is_refused_and_stores_nothing_more_5_8_4(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_replayed_request_is_refused_and_stores_nothing_more_5_8_4(hub, pki) -> None:
     data = package_bytes(pki, document(A, (B,)))
     headers = hub.client(A).signed_headers(_send_params(data, A), "application/octet-stream")
     first = await _post(hub, "sendEdoc", headers, data)
@@ -65,14 +65,14 @@ async def test_a_replayed_request_is_refused_and_stores_nothing_more_5_8_4(hub, 
     assert len((await hub.client(B).get_received_list())["data"]) == 1
 
 
-async def test_a_stale_timestamp_is_refused_5_8_3(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_stale_timestamp_is_refused_5_8_3(hub, pki) -> None:
     client = hub.client(A)
     client.clock = lambda: datetime.now() - timedelta(hours=2)
     assert_fail(await send_raw(client, package_bytes(pki, document(A, (B,))), A), "5.8.3")
     await assert_nothing_stored(hub, 0)
 
 
-async def test_a_body_that_does_not_match_its_hash_file_is_refused_5_1_3(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_body_that_does_not_match_its_hash_file_is_refused_5_1_3(hub, pki) -> None:
     signed_for = package_bytes(pki, document(A, (B,)))
     swapped = package_bytes(pki, document(A, (C,)))
     headers = hub.client(A).signed_headers(_send_params(signed_for, A), "application/octet-stream")
@@ -80,7 +80,7 @@ async def test_a_body_that_does_not_match_its_hash_file_is_refused_5_1_3(hub, pk
     await assert_nothing_stored(hub, 0)
 
 
-async def test_a_signed_header_altered_after_signing_is_refused_5_8_5(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_signed_header_altered_after_signing_is_refused_5_8_5(hub, pki) -> None:
     data = package_bytes(pki, document(A, (B,)))
     headers = hub.client(A).signed_headers(_send_params(data, A), "application/octet-stream")
     headers["XroadVnpt-messagetype"] = "status"
@@ -88,11 +88,11 @@ async def test_a_signed_header_altered_after_signing_is_refused_5_8_5(hub, pki) 
     await assert_nothing_stored(hub, 0)
 
 
-async def test_from_naming_another_systems_agency_is_refused_5_8_6(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_from_naming_another_systems_agency_is_refused_5_8_6(hub, pki) -> None:
     await refused(hub, package_bytes(pki, document(A, (C,))), A, "5.8.6", via=B)
 
 
-async def test_fetching_another_agencys_document_is_refused_5_8_7(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_fetching_another_agencys_document_is_refused_5_8_7(hub, pki) -> None:
     await _accepted(hub, pki, A, (B,))
     delivery = (await hub.client(B).get_received_list())["data"][0]["docId"]
     status, payload = await hub.client(C).call("getEdoc", {"docId": delivery}, b"{}")
@@ -101,7 +101,7 @@ async def test_fetching_another_agencys_document_is_refused_5_8_7(hub, pki) -> N
     assert (await hub.client(B).get_received_list())["data"][0]["status"] == "queued"
 
 
-async def test_acknowledging_another_agencys_document_is_refused_5_8_7(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_acknowledging_another_agencys_document_is_refused_5_8_7(hub, pki) -> None:
     await _accepted(hub, pki, A, (B,))
     delivery = (await hub.client(B).get_received_list())["data"][0]["docId"]
     params = {"docid": delivery, "status": "done"}
@@ -127,7 +127,7 @@ def _files_named(marker: str, roots: list[Path]) -> list[Path]:
 
 async def test_a_path_traversal_attachment_name_is_kept_as_bytes_only_2_4_10(
     hub, pki, hub_cfg
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # The hub never writes attachments to disk: it stores the package bytes as received
     # (signed XML is never re-serialised) and warns that the name would need sanitising.
     marker = f"axis-traversal-{uuid.uuid4().hex}"
@@ -143,12 +143,12 @@ async def test_a_path_traversal_attachment_name_is_kept_as_bytes_only_2_4_10(
     assert _files_named(marker, roots) == []
 
 
-async def test_an_attachment_name_longer_than_its_limit_is_refused_5_4_10(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_an_attachment_name_longer_than_its_limit_is_refused_5_4_10(hub, pki) -> None:
     data = signed(pki, A, _with_attachment("../" * 200 + "x.pdf"))
     await refused(hub, data, A, "5.4.10")
 
 
-async def test_an_enormous_parameter_header_is_refused_5_1_7(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_an_enormous_parameter_header_is_refused_5_1_7(hub, pki) -> None:
     data = package_bytes(pki, document(A, (B,)))
     params = {**_send_params(data, A), "from": A + " " * 12_000}
     payload = assert_fail(await send_raw(hub.client(A), data, A, **params), "5.1.7")
@@ -158,7 +158,7 @@ async def test_an_enormous_parameter_header_is_refused_5_1_7(hub, pki) -> None: 
 
 async def test_a_megabyte_header_is_refused_by_the_http_parser_and_the_hub_stays_up(
     hub, pki
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     data = package_bytes(pki, document(A, (B,)))
     headers = hub.client(A).signed_headers(_send_params(data, A), "application/octet-stream")
     headers["XroadVnpt-junk"] = "J" * (1 << 20)

@@ -42,50 +42,50 @@ def _entity(declaration: bytes, use: bytes = b"&x;") -> bytes:
     )
 
 
-async def test_billion_laughs_is_refused_5_2_2(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_billion_laughs_is_refused_5_2_2(hub) -> None:
     await refused(hub, BILLION_LAUGHS, A, "5.2.2")
     assert await healthy(hub)
 
 
-async def test_quadratic_blowup_is_refused_5_2_2(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_quadratic_blowup_is_refused_5_2_2(hub) -> None:
     # 100 kB entity used 3,000 times: 300 MB if anything expanded it; 400 kB on the wire.
     data = _entity(b'<!ENTITY x "' + b"A" * 100_000 + b'">', b"&x;" * 3_000)
     await refused(hub, data, A, "5.2.2")
 
 
-async def test_an_external_file_entity_is_refused_5_2_2(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_an_external_file_entity_is_refused_5_2_2(hub) -> None:
     payload = await refused(hub, _entity(b'<!ENTITY x SYSTEM "file:///etc/passwd">'), A, "5.2.2")
     assert "root:" not in payload["ErrorDesc"]
 
 
-async def test_an_external_network_entity_is_refused_5_2_2(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_an_external_network_entity_is_refused_5_2_2(hub) -> None:
     await refused(hub, _entity(b'<!ENTITY x SYSTEM "http://127.0.0.1:1/x">'), A, "5.2.2")
 
 
-async def test_a_doctype_alone_is_refused_5_2_2(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_a_doctype_alone_is_refused_5_2_2(hub) -> None:
     await refused(
         hub, b'<?xml version="1.0"?><!DOCTYPE edXML>' + ROOT_OPEN + b"</edXML>", A, "5.2.2"
     )
 
 
-async def test_a_doctype_in_an_otherwise_valid_package_is_refused_5_2_2(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_doctype_in_an_otherwise_valid_package_is_refused_5_2_2(hub, pki) -> None:
     data = package_bytes(pki, document(A, (B,)))
     declaration_end = data.index(b"?>") + 2
     data = data[:declaration_end] + b"<!DOCTYPE edXML>" + data[declaration_end:]
     await refused(hub, data, A, "5.2.2")
 
 
-async def test_deep_nesting_is_refused_5_2_5(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_deep_nesting_is_refused_5_2_5(hub) -> None:
     inner = b"<a>" * 50_000 + b"</a>" * 50_000
     await refused(hub, ROOT_OPEN + inner + b"</edXML>", A, "5.2.5")
 
 
-async def test_a_huge_attribute_is_refused_5_2_8(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_a_huge_attribute_is_refused_5_2_8(hub) -> None:
     data = ROOT_OPEN[:-1] + b' x="' + b"A" * 400_000 + b'"></edXML>'
     await refused(hub, data, A, "5.2.8")
 
 
-async def test_invalid_utf8_is_refused_5_2_6(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_invalid_utf8_is_refused_5_2_6(hub, pki) -> None:
     data = package_bytes(pki, document(A, (B,))).replace("thử".encode(), b"th\xff\xfe", 1)
     await refused(hub, data, A, "5.2.6")
 
@@ -99,7 +99,7 @@ async def _poll_health(hub: Any, stop: asyncio.Event) -> int:
     return answered
 
 
-async def test_a_one_gigabyte_stream_is_cut_off_early_with_memory_bounded_5_1_1(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_a_one_gigabyte_stream_is_cut_off_early_with_memory_bounded_5_1_1(hub) -> None:
     chunk, total = b"<" * 65536, 1 << 30
     sent = 0
     process = psutil.Process()

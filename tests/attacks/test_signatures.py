@@ -56,17 +56,17 @@ def _span(data: bytes, start: bytes, end: bytes) -> tuple[int, int]:
     return first, data.index(end, first) + len(end)
 
 
-async def test_a_correctly_signed_package_is_accepted_by_the_strict_hub(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_correctly_signed_package_is_accepted_by_the_strict_hub(hub, pki) -> None:
     _, payload = await send_raw(hub.client(A), _signed(pki), A)
     assert (payload["status"], payload["code"]) == ("OK", "2.0.0"), payload
     assert await hub.store.count_documents() == 1
 
 
-async def test_an_unsigned_package_is_refused_5_3_1(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_an_unsigned_package_is_refused_5_3_1(hub) -> None:
     await refused(hub, build(document(A, (B,))), A, "5.3.1")
 
 
-async def test_the_signature_moved_into_the_body_is_refused_by_the_schema_5_4_1(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_the_signature_moved_into_the_body_is_refused_by_the_schema_5_4_1(hub, pki) -> None:
     data = _signed(pki)
     start, end = _span(data, b"<ds:Signature", b"</ds:Signature>")
     without = data[:start] + data[end:]
@@ -74,7 +74,7 @@ async def test_the_signature_moved_into_the_body_is_refused_by_the_schema_5_4_1(
     await refused(hub, without[:at] + data[start:end] + without[at:], A, "5.4.1")
 
 
-async def test_the_signature_moved_inside_a_schema_valid_wrapper_is_refused_5_3_7(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_the_signature_moved_inside_a_schema_valid_wrapper_is_refused_5_3_7(hub, pki) -> None:
     # edXML:Signature (the decorative kind, DOMAIN.md §4) takes any content, so the schema
     # passes it; the signature stage must still see the XMLDSig is not where it belongs.
     data = _signed(pki)
@@ -83,7 +83,7 @@ async def test_the_signature_moved_inside_a_schema_valid_wrapper_is_refused_5_3_
     await refused(hub, data[:start] + wrapped + data[end:], A, "5.3.7")
 
 
-async def test_a_duplicated_signature_is_refused_5_3_7(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_duplicated_signature_is_refused_5_3_7(hub, pki) -> None:
     data = _signed(pki)
     start, end = _span(data, b"<ds:Signature", b"</ds:Signature>")
     await refused(hub, data[:end] + data[start:end] + data[end:], A, "5.3.7")
@@ -91,14 +91,14 @@ async def test_a_duplicated_signature_is_refused_5_3_7(hub, pki) -> None:  # typ
 
 async def test_a_duplicated_signed_envelope_with_forged_recipients_is_refused_by_the_schema_5_4_1(
     hub, pki
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     data = _signed(pki)
     start, end = _span(data, ENVELOPE_OPEN, ENVELOPE_CLOSE)
     forged = data[start:end].replace(f">{B}<".encode(), f">{C}<".encode())
     await refused(hub, data[:start] + forged + data[start:], A, "5.4.1")
 
 
-async def test_a_duplicated_signed_recipient_pointing_elsewhere_is_refused_5_3_2(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_duplicated_signed_recipient_pointing_elsewhere_is_refused_5_3_2(hub, pki) -> None:
     data = _signed(pki)
     start, end = _span(data, b"<edXML:To>", b"</edXML:To>")
     forged = data[start:end].replace(f">{B}<".encode(), f">{C}<".encode())
@@ -107,7 +107,7 @@ async def test_a_duplicated_signed_recipient_pointing_elsewhere_is_refused_5_3_2
 
 async def test_the_signed_envelope_shadowed_by_a_forged_one_is_refused_by_the_schema_5_4_1(
     hub, pki
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # Classic wrapping: the genuine signed envelope hides inside an attachment wrapper while a
     # forged envelope (same signature, other recipient) takes its place.
     data = _signed(pki)
@@ -120,7 +120,7 @@ async def test_the_signed_envelope_shadowed_by_a_forged_one_is_refused_by_the_sc
     await refused(hub, shadowed, A, "5.4.1")
 
 
-async def test_a_forged_recipient_in_place_of_the_signed_one_is_refused_5_3_2(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_forged_recipient_in_place_of_the_signed_one_is_refused_5_3_2(hub, pki) -> None:
     data = _signed(pki)
     start, end = _span(data, b"<edXML:To>", b"</edXML:To>")
     forged = data[start:end].replace(f">{B}<".encode(), f">{C}<".encode())
@@ -129,18 +129,18 @@ async def test_a_forged_recipient_in_place_of_the_signed_one_is_refused_5_3_2(hu
 
 async def test_a_signature_over_an_element_with_an_id_is_refused_by_the_schema_5_4_1(
     hub, pki
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     data = _signed(pki).replace(b'<ds:Reference URI="">', b'<ds:Reference URI="#body">')
     data = data.replace(b"<edXML:edXMLBody>", b'<edXML:edXMLBody Id="body">')
     await refused(hub, data, A, "5.4.1")
 
 
-async def test_a_signature_over_another_part_by_uri_is_refused_5_3_7(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_signature_over_another_part_by_uri_is_refused_5_3_7(hub, pki) -> None:
     data = _signed(pki).replace(b'<ds:Reference URI="">', b'<ds:Reference URI="#body">')
     await refused(hub, data, A, "5.3.7")
 
 
-async def test_a_certificate_substituted_for_another_agencys_is_refused_5_3_3(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_certificate_substituted_for_another_agencys_is_refused_5_3_3(hub, pki) -> None:
     other = pki.agency(C).cert.read_text()
     other_b64 = "".join(other.splitlines()[1:-1]).encode()
     data = re.sub(
@@ -152,7 +152,7 @@ async def test_a_certificate_substituted_for_another_agencys_is_refused_5_3_3(hu
     await refused(hub, data, A, "5.3.3")
 
 
-async def test_a_key_value_that_is_not_the_certificates_key_is_refused_5_3_15(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_key_value_that_is_not_the_certificates_key_is_refused_5_3_15(hub, pki) -> None:
     modulus = base64.b64encode(b"\xc3" * 256)
     key_value = (
         b"<ds:KeyValue><ds:RSAKeyValue><ds:Modulus>" + modulus + b"</ds:Modulus>"
@@ -162,7 +162,7 @@ async def test_a_key_value_that_is_not_the_certificates_key_is_refused_5_3_15(hu
     await refused(hub, data, A, "5.3.15")
 
 
-async def test_a_sha1_signature_when_legacy_is_not_allowed_is_refused_5_3_5(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_sha1_signature_when_legacy_is_not_allowed_is_refused_5_3_5(hub, pki) -> None:
     data = _sign(pki.agency(A), build(document(A, (B,))), digest="sha1")
     await refused(hub, data, A, "5.3.5")
 
@@ -173,12 +173,12 @@ async def test_a_sha1_signature_when_legacy_is_not_allowed_is_refused_5_3_5(hub,
 )
 async def test_a_bad_signer_certificate_is_refused_with_its_code(
     hub, pki, case: str, code: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sender = pki.bad_agency(case)
     data = _sign(pki.bad(case), build(document(sender, (A,))))
     await refused(hub, data, sender, code)
 
 
-async def test_a_package_signed_by_another_agencys_certificate_is_refused_5_3_13(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_package_signed_by_another_agencys_certificate_is_refused_5_3_13(hub, pki) -> None:
     data = _sign(pki.agency(C), build(document(A, (B,))))
     await refused(hub, data, A, "5.3.13")

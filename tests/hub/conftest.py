@@ -87,7 +87,7 @@ class RunningHub:
 
 
 @pytest.fixture
-async def hub(aiohttp_server, hub_cfg: Config) -> AsyncIterator[RunningHub]:  # type: ignore[no-untyped-def]
+async def hub(aiohttp_server, hub_cfg: Config) -> AsyncIterator[RunningHub]:
     await seed(hub_cfg)
     app = create_app(hub_cfg)
     server = await aiohttp_server(app, **server_args(hub_cfg))

@@ -14,7 +14,7 @@ from tests.vxp_client import VxpClient, java_hex_sha256
 
 async def _post(
     hub, operation: str, headers: dict[str, str], body: bytes = b""
-) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+) -> tuple[int, dict]:
     async with hub.session.post(f"{hub.endpoint}/{operation}", data=body, headers=headers) as r:
         return r.status, await r.json(content_type=None)
 
@@ -24,24 +24,24 @@ def _assert_fail(status: int, payload: dict, code: str, http: int) -> None:
     assert payload["ErrorDesc"]
 
 
-async def test_a_correctly_signed_request_is_answered_ok(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_a_correctly_signed_request_is_answered_ok(hub) -> None:
     reply = await hub.client(B).count_receive("edoc")
     assert (reply["status"], reply["ErrorCode"], reply["count"]) == ("OK", "0", 0)
 
 
-async def test_wrong_secret_is_refused_5_8_1(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_wrong_secret_is_refused_5_8_1(hub) -> None:
     client = hub.client(B, secret="not-the-secret")
     status, payload = await client.call("getReceivedEdocList", {"messagetype": "edoc"})
     _assert_fail(status, payload, "5.8.1", 401)
 
 
-async def test_unknown_system_is_refused_5_8_2(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_system_is_refused_5_8_2(hub) -> None:
     client = VxpClient(hub.endpoint, "00.99.W00", "whatever", session=hub.session)
     status, payload = await client.call("getReceivedEdocList", {"messagetype": "edoc"})
     _assert_fail(status, payload, "5.8.2", 401)
 
 
-async def test_stale_timestamp_is_refused_5_8_3(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_stale_timestamp_is_refused_5_8_3(hub) -> None:
     client = hub.client(B)
     client.clock = lambda: datetime.now() - timedelta(hours=1)
     status, payload = await client.call("getReceivedEdocList", {"messagetype": "edoc"})
@@ -49,19 +49,19 @@ async def test_stale_timestamp_is_refused_5_8_3(hub) -> None:  # type: ignore[no
     assert "window" in payload["ErrorDesc"]
 
 
-async def test_future_timestamp_is_refused_5_8_3(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_future_timestamp_is_refused_5_8_3(hub) -> None:
     client = hub.client(B)
     client.clock = lambda: datetime.now() + timedelta(minutes=10)
     status, payload = await client.call("countReceiveEdoc")
     _assert_fail(status, payload, "5.8.3", 401)
 
 
-async def test_malformed_timestamp_is_refused_5_8_9(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_malformed_timestamp_is_refused_5_8_9(hub) -> None:
     status, payload = await hub.client(B).call("countReceiveEdoc", timestamp="2026-11-23T10:00:00")
     _assert_fail(status, payload, "5.8.9", 401)
 
 
-async def test_replayed_signed_header_is_refused_5_8_4(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_replayed_signed_header_is_refused_5_8_4(hub) -> None:
     headers = hub.client(B).signed_headers({"messagetype": "edoc"}, "application/json")
     first = await _post(hub, "countReceiveEdoc", headers)
     assert first[1]["status"] == "OK"
@@ -69,14 +69,14 @@ async def test_replayed_signed_header_is_refused_5_8_4(hub) -> None:  # type: ig
     _assert_fail(status, payload, "5.8.4", 401)
 
 
-async def test_a_signed_header_that_differs_from_the_real_header_is_refused_5_8_5(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_a_signed_header_that_differs_from_the_real_header_is_refused_5_8_5(hub) -> None:
     headers = hub.client(B).signed_headers({"messagetype": "edoc"}, "application/json")
     headers["XroadVnpt-messagetype"] = "status"  # the signed JSON still says edoc
     status, payload = await _post(hub, "getReceivedEdocList", headers)
     _assert_fail(status, payload, "5.8.5", 401)
 
 
-async def test_an_overlong_header_is_refused_5_1_7(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_an_overlong_header_is_refused_5_1_7(hub) -> None:
     headers = hub.client(B).signed_headers({"messagetype": "edoc" + "x" * 9000}, "application/json")
     status, payload = await _post(hub, "getReceivedEdocList", headers)
     _assert_fail(status, payload, "5.1.7", 431)
@@ -84,7 +84,7 @@ async def test_an_overlong_header_is_refused_5_1_7(hub) -> None:  # type: ignore
 
 async def test_hash_file_in_the_java_unpadded_form_and_the_64_digit_form_are_both_accepted(
     hub, pki
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for form in (java_hex_sha256, lambda d: hashlib.sha256(d).hexdigest()):
         data = package_bytes(pki, document(A, (B,)))
         params = {"servicetype": "eDoc", "messagetype": "edoc", "from": A, "hash-file": form(data)}
@@ -94,7 +94,7 @@ async def test_hash_file_in_the_java_unpadded_form_and_the_64_digit_form_are_bot
         assert (status, payload["status"]) == (200, "OK"), payload
 
 
-async def test_a_hash_file_that_does_not_match_the_body_is_refused_5_1_3(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_hash_file_that_does_not_match_the_body_is_refused_5_1_3(hub, pki) -> None:
     data = package_bytes(pki, document(A, (B,)))
     params = {"servicetype": "eDoc", "messagetype": "edoc", "from": A, "hash-file": "ab" * 32}
     status, payload = await hub.client(A).call("sendEdoc", params, data, "application/octet-stream")
@@ -102,12 +102,12 @@ async def test_a_hash_file_that_does_not_match_the_body_is_refused_5_1_3(hub, pk
     assert await hub.store.count_documents() == 0
 
 
-async def test_an_unknown_operation_is_refused_5_1_6(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_an_unknown_operation_is_refused_5_1_6(hub) -> None:
     status, payload = await hub.client(B).call("getEverything")
     _assert_fail(status, payload, "5.1.6", 404)
 
 
-async def test_healthz_answers_without_authentication(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_healthz_answers_without_authentication(hub) -> None:
     async with hub.session.get(f"{hub.endpoint}/healthz") as reply:
         assert reply.status == 200
         assert (await reply.json())["status"] == "OK"

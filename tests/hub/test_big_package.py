@@ -31,7 +31,7 @@ ATTACHMENT_BYTES = 9 * 1024 * 1024  # ~12 MB of base64 in the package
 
 
 @pytest.fixture
-async def big_hub(aiohttp_server, hub_cfg: Config) -> AsyncIterator[RunningHub]:  # type: ignore[no-untyped-def]
+async def big_hub(aiohttp_server, hub_cfg: Config) -> AsyncIterator[RunningHub]:
     cfg = config_mod.replace(hub_cfg, "intake", max_body_bytes=64 * 1024 * 1024)
     await seed(cfg)
     app = create_app(cfg)

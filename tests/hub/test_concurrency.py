@@ -10,7 +10,7 @@ from axis.intake.claims import Claims
 from tests.hub.conftest import A, B, document, package_bytes, status
 
 
-async def test_the_same_bytes_sent_five_times_at_once_are_stored_once(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_the_same_bytes_sent_five_times_at_once_are_stored_once(hub, pki) -> None:
     data, sender = package_bytes(pki, document(A, (B,))), hub.client(A)
     replies = await asyncio.gather(*(sender.send_edoc(data, A) for _ in range(5)))
     assert {r["status"] for r in replies} == {"OK"}
@@ -19,7 +19,7 @@ async def test_the_same_bytes_sent_five_times_at_once_are_stored_once(hub, pki) 
     assert len((await hub.client(B).get_received_list())["data"]) == 1
 
 
-async def test_two_new_documents_with_one_document_id_at_once_store_one_5_6_2(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_two_new_documents_with_one_document_id_at_once_store_one_5_6_2(hub, pki) -> None:
     first = document(A, (B,))
     second = dataclasses.replace(document(A, (B,)), document_id=first.document_id)
     sender = hub.client(A)
@@ -30,7 +30,7 @@ async def test_two_new_documents_with_one_document_id_at_once_store_one_5_6_2(hu
     assert len((await hub.client(B).get_received_list())["data"]) == 1
 
 
-async def test_one_status_reported_twice_at_once_is_relayed_once_5_6_6(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_one_status_reported_twice_at_once_is_relayed_once_5_6_6(hub, pki) -> None:
     original = document(A, (B,))
     assert (await hub.client(A).send_edoc(package_bytes(pki, original), A))["status"] == "OK"
     reports = [

@@ -51,7 +51,7 @@ def _start(config: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
 
 async def test_a_package_acknowledged_with_200_survives_sigkill(
     tmp_path: Path, hub_cfg: Config, pki
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     await seed(hub_cfg)
     port = _free_port()
     config = tmp_path / "hub.toml"

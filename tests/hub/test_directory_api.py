@@ -13,14 +13,14 @@ from axis.receipts import RECEIPT_NS
 from tests.hub.conftest import A, B, document, package_bytes
 
 
-async def test_get_agencies_list_returns_the_directory(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_get_agencies_list_returns_the_directory(hub) -> None:
     reply = await hub.client(B).get_agencies()
     ids = {row["id"] for row in reply["data"]}
     assert {A, B, "000.24.31.H47"} <= ids
     assert set(reply["data"][0]) == {"id", "pid", "code", "name", "mail"}
 
 
-async def test_a_system_registers_and_deletes_an_agency_under_itself(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_a_system_registers_and_deletes_an_agency_under_itself(hub) -> None:
     new = {"id": "000.26.31.H47", "pcode": "000.00.31.H47", "code": "000.26.31.H47",
            "name": "UBND xã 26", "mail": "x26@demo.invalid", "mobile": "", "fax": ""}  # fmt: skip
     client = hub.client(B)
@@ -32,14 +32,14 @@ async def test_a_system_registers_and_deletes_an_agency_under_itself(hub) -> Non
     assert await hub.store.get_agency("000.26.31.H47") is None
 
 
-async def test_registering_under_another_systems_agency_is_refused_5_8_8(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_registering_under_another_systems_agency_is_refused_5_8_8(hub) -> None:
     new = {"id": "000.27.31.H47", "pcode": "000.00.31.H47", "name": "intruder"}
     assert (await hub.client(A).register_agency(new))["ErrorCode"] == "5.8.8"
     assert (await hub.client(A).delete_agency("000.24.31.H47"))["ErrorCode"] == "5.8.8"
     assert await hub.store.get_agency("000.27.31.H47") is None
 
 
-async def test_the_sender_gets_a_hub_signed_receipt_naming_digest_and_recipients(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_the_sender_gets_a_hub_signed_receipt_naming_digest_and_recipients(hub, pki) -> None:
     import hashlib
 
     data = package_bytes(pki, document(A, (B,)))
@@ -57,7 +57,7 @@ async def test_the_sender_gets_a_hub_signed_receipt_naming_digest_and_recipients
     assert etree.QName(root).localname == "edXML"
 
 
-async def test_a_receipt_for_someone_elses_document_is_refused_5_8_7(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_a_receipt_for_someone_elses_document_is_refused_5_8_7(hub, pki) -> None:
     doc_id = (await hub.client(A).send_edoc(package_bytes(pki, document(A, (B,))), A))["DocId"]
     status, reply = await hub.client(B).call("getReceipt", {"docId": doc_id}, b"{}")
     assert (status, reply["ErrorCode"]) == (403, "5.8.7")

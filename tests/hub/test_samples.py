@@ -45,20 +45,20 @@ def readdressed(name: str) -> bytes:
     return data
 
 
-async def _send(hub, data: bytes, sender: str, kind: str) -> dict:  # type: ignore[no-untyped-def]
+async def _send(hub, data: bytes, sender: str, kind: str) -> dict:
     params = {"servicetype": "eDoc", "messagetype": kind, "from": sender}
     params["hash-file"] = java_hex_sha256(data)
     client = hub.client(sender)
     return (await client.call("sendEdoc", params, data, "application/octet-stream"))[1]
 
 
-async def _send_sample(hub, name: str) -> dict:  # type: ignore[no-untyped-def]
+async def _send_sample(hub, name: str) -> dict:
     kind = "status" if name.startswith("status") else "edoc"
     sender = STATUS_SENDER.get(name, C if kind == "status" else A)
     return await _send(hub, readdressed(name), sender, kind)
 
 
-async def _prepare(hub, name: str) -> None:  # type: ignore[no-untyped-def]
+async def _prepare(hub, name: str) -> None:
     for step in PREREQUISITES.get(name, ("edoc_new.edxml",)):
         if step == "predecessors":
             for document_id in PREDECESSORS:
@@ -71,7 +71,7 @@ async def _prepare(hub, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("name", WELL_FORMED)
-async def test_every_well_formed_sample_is_accepted_under_lenient(hub, name: str) -> None:  # type: ignore[no-untyped-def]
+async def test_every_well_formed_sample_is_accepted_under_lenient(hub, name: str) -> None:
     await _prepare(hub, name)
     reply = await _send_sample(hub, name)
     assert reply["status"] == "OK", reply
@@ -79,7 +79,7 @@ async def test_every_well_formed_sample_is_accepted_under_lenient(hub, name: str
     assert "2.3.4" in {w["code"] for w in reply["warnings"]} or name.startswith("status")
 
 
-async def test_the_not_well_formed_sample_is_refused_5_2_3_and_nothing_is_stored(hub) -> None:  # type: ignore[no-untyped-def]
+async def test_the_not_well_formed_sample_is_refused_5_2_3_and_nothing_is_stored(hub) -> None:
     data = readdressed("edoc.edxml")
     reply = await _send(hub, data, A, "edoc")  # its From 002.00.20.H13 is re-addressed to A
     assert (reply["status"], reply["ErrorCode"]) == ("FAIL", "5.2.3"), reply

@@ -36,7 +36,7 @@ async def _pull_all(client: VxpClient, kind: str = "edoc") -> list[bytes]:
     return packages
 
 
-async def test_story_send_fetch_ack_statuses_revoke_and_answer(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_story_send_fetch_ack_statuses_revoke_and_answer(hub, pki) -> None:
     a, b, c = hub.client(A), hub.client(B), hub.client(C)
     original = document(A, (B, C))
     data = package_bytes(pki, original)
@@ -72,7 +72,7 @@ async def test_story_send_fetch_ack_statuses_revoke_and_answer(hub, pki) -> None
     assert rows[C]["receiveStatus"] == "15"
 
 
-async def test_recall_status_13_reaches_the_named_recipient_who_answers_16(hub, pki) -> None:  # type: ignore[no-untyped-def]
+async def test_recall_status_13_reaches_the_named_recipient_who_answers_16(hub, pki) -> None:
     a, b = hub.client(A), hub.client(B)
     original = document(A, (B, C))
     await _send(a, package_bytes(pki, original), A)
