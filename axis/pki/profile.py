@@ -11,44 +11,54 @@ other content than the package being processed), or 5.3.5 for an algorithm outsi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import xmlsec
 from lxml import etree
+from xmlsec import constants as T
 
 from axis.errors import Rejected
+
+if TYPE_CHECKING:
+    # xmlsec's own stubs name a transform constant's type only here (xmlsec.Transform is a
+    # runtime module of aliases that the stubs do not export).
+    from xmlsec.constants import __Transform as Transform
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 DS = "http://www.w3.org/2000/09/xmldsig#"
 FILTER2 = "http://www.w3.org/2002/06/xmldsig-filter2"
 
-T = xmlsec.Transform
 # SignatureMethod -> (xmlsec transform, legacy)
-SIGNATURE_METHODS: dict[str, tuple[xmlsec.Transform, bool]] = {
+SIGNATURE_METHODS: dict[str, tuple[Transform, bool]] = {
     t.href: (t, legacy)
     for t, legacy in (
-        (T.RSA_SHA256, False),
-        (T.RSA_SHA384, False),
-        (T.RSA_SHA512, False),
-        (T.ECDSA_SHA256, False),
-        (T.ECDSA_SHA384, False),
-        (T.ECDSA_SHA512, False),
-        (T.RSA_SHA1, True),
-        (T.ECDSA_SHA1, True),
+        (T.TransformRsaSha256, False),
+        (T.TransformRsaSha384, False),
+        (T.TransformRsaSha512, False),
+        (T.TransformEcdsaSha256, False),
+        (T.TransformEcdsaSha384, False),
+        (T.TransformEcdsaSha512, False),
+        (T.TransformRsaSha1, True),
+        (T.TransformEcdsaSha1, True),
     )
 }
-DIGEST_METHODS: dict[str, tuple[xmlsec.Transform, bool]] = {
+DIGEST_METHODS: dict[str, tuple[Transform, bool]] = {
     t.href: (t, legacy)
-    for t, legacy in ((T.SHA256, False), (T.SHA384, False), (T.SHA512, False), (T.SHA1, True))
+    for t, legacy in (
+        (T.TransformSha256, False),
+        (T.TransformSha384, False),
+        (T.TransformSha512, False),
+        (T.TransformSha1, True),
+    )
 }
-C14N_METHODS: dict[str, xmlsec.Transform] = {
+C14N_METHODS: dict[str, Transform] = {
     t.href: t
     for t in (
-        T.C14N,
-        T.C14N_COMMENTS,
-        T.C14N11,
-        T.C14N11_COMMENTS,
-        T.EXCL_C14N,
-        T.EXCL_C14N_COMMENTS,
+        T.TransformInclC14N,
+        T.TransformInclC14NWithComments,
+        T.TransformInclC14N11,
+        T.TransformInclC14N11WithComments,
+        T.TransformExclC14N,
+        T.TransformExclC14NWithComments,
     )
 }
 
@@ -67,7 +77,7 @@ class Profile:
 
     signature_method: str
     c14n_method: str
-    transforms: tuple[xmlsec.Transform, ...]  # reference transforms, digest included
+    transforms: tuple[Transform, ...]  # reference transforms, digest included
     legacy: bool
 
 
@@ -131,7 +141,7 @@ def check_structure(sig: etree._Element, root: etree._Element) -> Profile:
     )
 
 
-def _reference(reference: etree._Element) -> tuple[tuple[xmlsec.Transform, ...], bool]:
+def _reference(reference: etree._Element) -> tuple[tuple[Transform, ...], bool]:
     if reference.get("URI") != "" or set(reference.attrib) - {"URI", "Id", "Type"}:
         raise _structure('the Reference must be URI="" (the whole package)')
     tags = [c.tag for c in _children(reference)]
@@ -140,13 +150,13 @@ def _reference(reference: etree._Element) -> tuple[tuple[xmlsec.Transform, ...],
     transforms_node, digest_node = _children(reference)[:2]
     steps = _children(transforms_node)
     uris = [step.get("Algorithm", "") for step in steps]
-    if not uris or uris[0] != T.ENVELOPED.href:
+    if not uris or uris[0] != T.TransformEnveloped.href:
         raise _structure("the first transform must be enveloped-signature")
-    used = [T.ENVELOPED]
+    used = [T.TransformEnveloped]
     rest = list(zip(uris[1:], steps[1:], strict=True))
-    if rest and rest[0][0] == T.XPATH2.href:
+    if rest and rest[0][0] == T.TransformXPath2.href:
         _check_trace_filter(rest.pop(0)[1])
-        used.append(T.XPATH2)
+        used.append(T.TransformXPath2)
     if rest and rest[0][0] in C14N_METHODS:
         used.append(C14N_METHODS[rest.pop(0)[0]])
     if rest:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import functools
 import re
+from typing import TYPE_CHECKING
 
 import xmlsec
 from cryptography import x509
@@ -25,18 +26,26 @@ from lxml import etree
 from axis.errors import Rejected
 from axis.pki.profile import DS, FILTER2, NS, TRACE_XPATH, check_placement
 
-T = xmlsec.Transform
+if TYPE_CHECKING:
+    from axis.pki.profile import Transform
+
+T = xmlsec.constants
 _METHODS = {
-    ("rsa", "sha256"): T.RSA_SHA256,
-    ("rsa", "sha384"): T.RSA_SHA384,
-    ("rsa", "sha512"): T.RSA_SHA512,
-    ("rsa", "sha1"): T.RSA_SHA1,
-    ("ec", "sha256"): T.ECDSA_SHA256,
-    ("ec", "sha384"): T.ECDSA_SHA384,
-    ("ec", "sha512"): T.ECDSA_SHA512,
-    ("ec", "sha1"): T.ECDSA_SHA1,
+    ("rsa", "sha256"): T.TransformRsaSha256,
+    ("rsa", "sha384"): T.TransformRsaSha384,
+    ("rsa", "sha512"): T.TransformRsaSha512,
+    ("rsa", "sha1"): T.TransformRsaSha1,
+    ("ec", "sha256"): T.TransformEcdsaSha256,
+    ("ec", "sha384"): T.TransformEcdsaSha384,
+    ("ec", "sha512"): T.TransformEcdsaSha512,
+    ("ec", "sha1"): T.TransformEcdsaSha1,
 }
-_DIGESTS = {"sha256": T.SHA256, "sha384": T.SHA384, "sha512": T.SHA512, "sha1": T.SHA1}
+_DIGESTS = {
+    "sha256": T.TransformSha256,
+    "sha384": T.TransformSha384,
+    "sha512": T.TransformSha512,
+    "sha1": T.TransformSha1,
+}
 DIGESTS = tuple(_DIGESTS)  # sha1 only to produce legacy test packages
 
 
@@ -49,7 +58,8 @@ def parse(data: bytes) -> etree._Element:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise Rejected("5.2.1", str(exc)) from None
-    if root.getroottree().docinfo.doctype:
+    # lxml-stubs' DocInfo lacks ``doctype`` (lxml has it: the DOCTYPE line, "" if none).
+    if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]
         raise Rejected("5.2.2")
     return root
 
@@ -85,7 +95,7 @@ def sign(
     sig = _template(root, _METHODS[(kind, digest)], _DIGESTS[digest])
     header.append(sig)
     ctx = xmlsec.SignatureContext()
-    ctx.key = xmlsec.Key.from_memory(key_pem, xmlsec.KeyFormat.PEM)
+    ctx.key = xmlsec.Key.from_memory(key_pem, xmlsec.constants.KeyDataFormatPem)
     ctx.sign(sig)
     _add_certificates(sig, certs)
     cert_der = certs[0].public_bytes(Encoding.DER)
@@ -98,19 +108,17 @@ def sign(
     return whole
 
 
-def _template(
-    root: etree._Element, method: xmlsec.Transform, digest: xmlsec.Transform
-) -> etree._Element:
-    sig = xmlsec.template.create(root, T.EXCL_C14N, method, ns="ds")
+def _template(root: etree._Element, method: Transform, digest: Transform) -> etree._Element:
+    sig = xmlsec.template.create(root, T.TransformExclC14N, method, ns="ds")
     ref = xmlsec.template.add_reference(sig, digest, uri="")
-    xmlsec.template.add_transform(ref, T.ENVELOPED)
-    step = xmlsec.template.add_transform(ref, T.XPATH2)
+    xmlsec.template.add_transform(ref, T.TransformEnveloped)
+    step = xmlsec.template.add_transform(ref, T.TransformXPath2)
     xpath = etree.SubElement(
         step, f"{{{FILTER2}}}XPath", nsmap={"dsig-xpath": FILTER2, "edXML": NS}
     )
     xpath.set("Filter", "subtract")
     xpath.text = TRACE_XPATH
-    xmlsec.template.add_transform(ref, T.EXCL_C14N)
+    xmlsec.template.add_transform(ref, T.TransformExclC14N)
     return sig
 
 
@@ -142,7 +150,7 @@ def _signs(candidate: bytes, cert_der: bytes) -> bool:
             return False
         check_placement(signatures[0], root)
         ctx = xmlsec.SignatureContext()
-        ctx.key = xmlsec.Key.from_memory(cert_der, xmlsec.KeyFormat.CERT_DER)
+        ctx.key = xmlsec.Key.from_memory(cert_der, xmlsec.constants.KeyDataFormatCertDer)
         ctx.verify(signatures[0])
     except (Rejected, xmlsec.Error):
         return False

@@ -14,6 +14,7 @@ other "signed element" a wrapping attack could substitute. The tree is never mod
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -33,7 +34,12 @@ from axis.pki.trust import TrustStore
 
 __all__ = ["SignatureVerdict", "sign", "verify"]
 
-_HASHES = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha384": hashes.SHA384}
+# Constructors of the concrete hash classes, by the SignatureMethod URI's suffix.
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha1": hashes.SHA1,
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+}
 _HASHES["sha512"] = hashes.SHA512
 # Repeat signers: parsed certificates and libxmlsec keys by DER (bounded, cleared when full).
 _CERTS: dict[bytes, x509.Certificate] = {}
@@ -147,7 +153,7 @@ def _int(text: str) -> int:
 def _key(der: bytes) -> xmlsec.Key:
     key = _KEYS.get(der)
     if key is None:
-        key = xmlsec.Key.from_memory(der, xmlsec.KeyFormat.CERT_DER)
+        key = xmlsec.Key.from_memory(der, xmlsec.constants.KeyDataFormatCertDer)
         with _KEYS_LOCK:
             if len(_KEYS) >= 1024:
                 _KEYS.clear()
@@ -179,6 +185,7 @@ def _crypto_verify(
 def _classify(sig: etree._Element, cert: x509.Certificate, profile: Profile) -> Rejected:
     """Digest mismatch (5.3.2) if SignedInfo itself verifies, else a bad value (5.3.3)."""
     signed_info = sig.find(f"{{{DS}}}SignedInfo")
+    assert signed_info is not None, "check_structure ran: SignedInfo is the first child"
     value = decode_base64(sig.findtext(f"{{{DS}}}SignatureValue") or "")
     c14n = profile.c14n_method
     # lxml has c14n 1.0 and exclusive; 1.1 differs only in xml:* attribute inheritance, which
