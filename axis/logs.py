@@ -12,11 +12,12 @@ import sys
 from typing import Any
 
 import structlog
+from structlog.types import EventDict, WrappedLogger
 
 _SECRET_KEYS = frozenset({"secret", "password", "key", "hash_header", "sign_header", "body"})
 
 
-def _drop_secrets(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def _drop_secrets(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     for key in _SECRET_KEYS & event.keys():
         event[key] = "[redacted]"
     return event

@@ -185,11 +185,17 @@ def _syntax_error(exc: etree.XMLSyntaxError) -> Rejected:
     return Rejected(_syntax_code(exc), f"{where}: {message}")
 
 
+def _libxml2_code(exc: etree.XMLSyntaxError) -> int:
+    # lxml-stubs omit ParseError.code (lxml sets it: the libxml2 error number, ErrorTypes).
+    return exc.code  # type: ignore[attr-defined]
+
+
 def _syntax_code(exc: etree.XMLSyntaxError) -> str:
     message = (exc.msg or "").lower()
-    if exc.code == etree.ErrorTypes.NS_ERR_UNDEFINED_NAMESPACE:
+    code = _libxml2_code(exc)
+    if code == etree.ErrorTypes.NS_ERR_UNDEFINED_NAMESPACE:
         return "5.2.3"
-    if exc.code in (
+    if code in (
         etree.ErrorTypes.ERR_INVALID_ENCODING,
         etree.ErrorTypes.ERR_UNSUPPORTED_ENCODING,
     ):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, TypedDict, Unpack
 
 from axis.edxml import attachments as _att
 
@@ -144,6 +144,16 @@ class Reference:
     attachment_name: str = ""
 
 
+class AttachmentFields(TypedDict, total=False):
+    """The descriptive fields Attachment.from_bytes accepts besides the content."""
+
+    content_id: str
+    attachment_name: str
+    description: str
+    content_type: str
+    format: str
+
+
 @dataclass(frozen=True, eq=False)
 class Attachment:
     """AttachmentEncoded/Attachment. ``text()`` is the base64 text as received.
@@ -165,7 +175,7 @@ class Attachment:
     source: Callable[[], str] | None = field(default=None, repr=False)
 
     @classmethod
-    def from_bytes(cls, content: bytes, **fields: str) -> Attachment:
+    def from_bytes(cls, content: bytes, **fields: Unpack[AttachmentFields]) -> Attachment:
         """An attachment holding ``content`` (base64 on one line, as the VNPT library writes)."""
         text = base64.b64encode(content).decode("ascii")
         return cls(encoded_size=len(text), encoded=text, **fields)

@@ -45,7 +45,10 @@ def _text(element: _Element | None) -> str:
     if element is None:
         return ""
     if len(element):  # a comment or stray child splits the text: join the text nodes
-        return "".join(element.xpath("text()"))
+        texts = element.xpath("text()")
+        assert isinstance(texts, list), "a node-set expression: xpath returns a list"
+        # text() selects only text nodes (str subclasses); the isinstance narrows the items.
+        return "".join(t for t in texts if isinstance(t, str))
     return element.text or ""
 
 

@@ -72,7 +72,8 @@ class Validator:
             problems = []
         if problems:
             return problems[0]
-        error = schema.error_log.last_error
+        # lxml-stubs declare _ErrorLog empty; lxml's _ListErrorLog has last_error (or None).
+        error = schema.error_log.last_error  # type: ignore[attr-defined]
         return f"line {error.line}: {error.message}" if error else "schema validation failed"
 
 

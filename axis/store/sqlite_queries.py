@@ -131,7 +131,10 @@ class Queries:
             (doc_id,),
         ):
             codes.setdefault(agency, []).append(code)
-        return [RecipientState(*row, codes=tuple(codes.get(row[1], ()))) for row in rows]
+        return [
+            RecipientState(delivery_id, agency, state, biz, pending, tuple(codes.get(agency, ())))
+            for delivery_id, agency, state, biz, pending in rows
+        ]
 
     async def get_document(self, doc_id: str) -> DocumentRef | None:
         rows = await self._read(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
