@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from axis.errors import Finding, Rejected
 
@@ -61,7 +61,7 @@ def check_base64(encoded: str) -> None:
         pass
 
 
-def decode_to(encoded: str, out: BinaryIO) -> int:
+def decode_to(encoded: str, out: IO[bytes]) -> int:
     """Stream the decoded bytes into ``out``; returns how many were written."""
     written = 0
     for chunk in iter_decode(encoded):
@@ -142,7 +142,7 @@ def is_zip(content_type: str, name: str) -> bool:
     return "zip" in content_type.lower() or name.lower().endswith(".zip")
 
 
-def list_zip(source: BinaryIO | Path, limits: ZipLimits = ZipLimits()) -> list[ZipMember]:
+def list_zip(source: IO[bytes] | Path, limits: ZipLimits = ZipLimits()) -> list[ZipMember]:
     """Members with sizes; Rejected 5.4.15 for a bomb (count, total or ratio over the limits)."""
     try:
         with zipfile.ZipFile(source) as archive:
@@ -168,7 +168,9 @@ def _check_limits(members: list[ZipMember], limits: ZipLimits) -> None:
         raise Rejected("5.4.15", f"archive expands {total}/{packed}")
 
 
-def extract_zip(source: BinaryIO | Path, dest: Path, limits: ZipLimits = ZipLimits()) -> list[Path]:
+def extract_zip(
+    source: IO[bytes] | Path, dest: Path, limits: ZipLimits = ZipLimits()
+) -> list[Path]:
     """Extract every file member into ``dest`` (flat, sanitised, de-duplicated names).
 
     Sizes are enforced while copying, so an archive whose headers lie about sizes is still

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, TypedDict, Unpack
+from typing import IO, TypedDict, Unpack
 
 from axis.edxml import attachments as _att
 
@@ -189,7 +189,7 @@ class Attachment:
     def iter_bytes(self, chunk_chars: int = _att.CHUNK_CHARS) -> Iterator[bytes]:
         return _att.iter_decode(self.text(), chunk_chars)
 
-    def decode_to(self, out: BinaryIO) -> int:
+    def decode_to(self, out: IO[bytes]) -> int:
         """Write the decoded content to ``out``; returns the number of bytes written."""
         return _att.decode_to(self.text(), out)
 

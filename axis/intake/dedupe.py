@@ -26,6 +26,9 @@ async def run(ctx: Intake, env: Env) -> None:
         ctx.done = True
         return
     package = checked.package
-    is_new = isinstance(package, DocumentPackage) and package.business_doc_type == 0
-    if is_new and await env.store.document_id_taken(ctx.from_agency, package.document_id):
+    if (
+        isinstance(package, DocumentPackage)
+        and package.business_doc_type == 0
+        and await env.store.document_id_taken(ctx.from_agency, package.document_id)
+    ):
         raise Rejected("5.6.2", f"DocumentId {package.document_id!r}.")
