@@ -20,6 +20,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check axis adapters tests scripts bench
 	$(BIN)/ruff format --check axis adapters tests scripts bench
+	$(BIN)/mypy
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
