@@ -10,12 +10,15 @@ from __future__ import annotations
 import tempfile
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 from axis import config as config_mod
 from axis.intake.check import Checker, load_trust
+from axis.intake.context import Intake
+from axis.intake.persist import document_row
 from axis.store import open_store
-from axis.store.base import NewDelivery, NewDocument
+from axis.store.base import NewDelivery
 
 
 async def measure(trust_dir: Path, packages: list[bytes], recipients: list[str]) -> float:
@@ -28,32 +31,14 @@ async def measure(trust_dir: Path, packages: list[bytes], recipients: list[str])
             began = time.perf_counter()
             for data in packages:
                 checked = checker.check(data)
-                doc_id = uuid.uuid4().hex
+                sender = checked.package.sender.organ_id
+                ctx = Intake(data, "floor", sender, "edoc", datetime.now().astimezone(), checked)
+                ctx.findings = list(checked.findings)
                 await store.save_incoming(
-                    _document(doc_id, checked),
+                    document_row(ctx),
                     [NewDelivery(uuid.uuid4().hex, agency, "edoc") for agency in recipients],
                 )
             elapsed = time.perf_counter() - began
         finally:
             await store.close()
     return len(packages) / elapsed
-
-
-def _document(doc_id: str, checked) -> NewDocument:  # type: ignore[no-untyped-def]
-    package = checked.package
-    return NewDocument(
-        id=doc_id,
-        from_agency=package.sender.organ_id,
-        system_id="floor",
-        message_type="edoc",
-        document_id=package.document_id,
-        business_type=package.business_doc_type,
-        original_id=None,
-        status_code="",
-        sha256=checked.sha256,
-        data=checked.data,
-        subject=package.subject,
-        notation=package.code.code_notation,
-        findings=tuple((f.code, f.detail) for f in checked.findings),
-        created_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
-    )

@@ -21,7 +21,8 @@ name = "persist"
 log = logs.get("axis.intake")
 
 
-def _document(ctx: Intake) -> NewDocument:
+def document_row(ctx: Intake) -> NewDocument:
+    """The stored row for a checked package (also used by bench/floor.py)."""
     checked = ctx.ok
     package = checked.package
     if isinstance(package, DocumentPackage):
@@ -49,7 +50,7 @@ def _document(ctx: Intake) -> NewDocument:
 
 
 async def run(ctx: Intake, env: Env) -> None:
-    doc = _document(ctx)
+    doc = document_row(ctx)
     deliveries = [
         NewDelivery(str(uuid.uuid4()), agency, doc.message_type) for agency in ctx.recipients
     ]
