@@ -43,6 +43,8 @@ class Hub:
     log_path: Path | None = None
     # Agencies registered at run time (system id -> agency ids), beyond the demo seed.
     extra_agencies: dict[str, list[str]] = field(default_factory=dict)
+    # Seed the demo directory, systems and PKI (as `make run`); off when a test seeds its own.
+    demo: bool = True
 
     @property
     def endpoint(self) -> str:
@@ -61,7 +63,7 @@ class Hub:
     def start(self, timeout_s: float = 60.0) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "axis", "serve", "--config", str(self.write_config())]
-        self.process = self.spawn([*command, "--demo"])
+        self.process = self.spawn([*command, "--demo"] if self.demo else command)
         self.wait_healthy(timeout_s)
 
     def spawn(self, command: list[str]) -> subprocess.Popen[bytes]:
