@@ -44,7 +44,3 @@ class Pipeline:
                 if ctx.done:
                     break
         return ctx
-
-
-def stage_names() -> tuple[str, ...]:
-    return tuple(stage.name for stage in STAGES)
