@@ -63,7 +63,7 @@ class SignatureConfig:
 
 @dataclass(frozen=True)
 class AuthConfig:
-    # XroadVnpt-timestamp carries no zone (DOMAIN.md §6): read it in this IANA zone; "" = hub's local zone.
+    # XroadVnpt-timestamp carries no zone (docs/domain.md §6): read it in this IANA zone; "" = hub's local zone.
     timezone: str = ""
     # Accepted clock difference either side, seconds (5.8.3).
     timestamp_window_s: int = 300

@@ -1,5 +1,5 @@
 """Where the real VNPT SDK sample packages live for tests: a byte-identical copy of
-../shared/samples/vnpt/ kept in the repository (tests/data/vnpt), so a clean clone tests alone."""
+the SDK example's packages, kept in the repository (tests/data/vnpt), so a clean clone tests alone."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""An independent VXP SDK 2.0.1 client, written from DOMAIN.md §6 alone.
+"""An independent VXP SDK 2.0.1 client, written from docs/domain.md §6 alone.
 
 Tests and benchmarks talk to the hub through this client exactly as a vendor DMS built on the
 real SDK would. It deliberately shares no code with the server (do not import axis here), so a
@@ -117,7 +117,7 @@ class VxpClient:
 
     async def get_received_list(self, messagetype: str = "edoc", limit: int | None = None) -> dict:
         params = {"servicetype": "eDoc", "messagetype": messagetype}
-        if limit is not None:  # an axis extra (DOMAIN.md §6: paging never required)
+        if limit is not None:  # an axis extra (docs/domain.md §6: paging never required)
             params["limit"] = str(limit)
         _, payload = await self.call("getReceivedEdocList", params)
         return payload

@@ -1,4 +1,4 @@
-"""The aiohttp application: the VXP-compatible API (DOMAIN.md §6) plus /getReceipt and /healthz.
+"""The aiohttp application: the VXP-compatible API (docs/domain.md §6) plus /getReceipt and /healthz.
 
 Top of the flow: request -> middleware (errors, concurrency limit) -> authentication (auth.py)
 -> operation handler -> intake / store. ``create_app(cfg)`` builds the app in-process (tests,

@@ -1,4 +1,4 @@
-"""Authentication of VXP SDK requests, exactly per DOMAIN.md §6.
+"""Authentication of VXP SDK requests, exactly per docs/domain.md §6.
 
 The first thing every operation passes (api -> auth -> handler). The SDK signs a compact JSON
 of chosen headers (XroadVnpt-sign-header) with HMAC-SHA256 keyed by the system's secret
@@ -96,7 +96,7 @@ def xroad_headers(raw_headers: tuple[tuple[bytes, bytes], ...], limit: int) -> d
 
 
 def parse_timestamp(value: str, zone: ZoneInfo | None) -> datetime:
-    """ddMMyyyyTHHmmss+NNNN (NNNN = milliseconds, not an offset; DOMAIN.md §6) in ``zone``."""
+    """ddMMyyyyTHHmmss+NNNN (NNNN = milliseconds, not an offset; docs/domain.md §6) in ``zone``."""
     if len(value) != 20 or value[8] != "T" or value[15] != "+" or not value[16:].isdigit():
         raise Rejected("5.8.9", f"Got {value!r}.")
     try:

@@ -5,7 +5,7 @@ chunk, so an oversize upload is refused after at most ``limit`` bytes (plus one 
 relying on aiohttp's client_max_size. ``read_limited`` keeps a (small) body in memory;
 ``spool_limited`` is /sendEdoc's reader: small bodies stay in memory (the 10 KB hot path never
 touches the disk), a body beyond SPOOL_ABOVE goes to a temporary file under <data_dir>/tmp
-while it streams in, with its SHA-256 computed on the way (hash-file, DOMAIN.md §6), so a
+while it streams in, with its SHA-256 computed on the way (hash-file, docs/domain.md §6), so a
 50 MB package never exists as one Python bytes object.
 """
 

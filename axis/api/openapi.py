@@ -1,7 +1,7 @@
 """The hub's HTTP API as an OpenAPI 3.0 document, built from code and served at GET /openapi.json.
 
 Sits beside the operations (axis/api/app.py): it describes every operation the hub serves
-(DOMAIN.md §6: POST /<operation>, parameters as XroadVnpt-* headers, SDK JSON answers) and the
+(docs/domain.md §6: POST /<operation>, parameters as XroadVnpt-* headers, SDK JSON answers) and the
 two GET routes. Error answers are built from the code catalogue (axis/errors.py): every HTTP
 status a catalogue code can carry is listed, with the FAIL body and the code's id, so the
 document cannot drift from what the hub can actually answer. tests/attacks/test_schemathesis.py
@@ -21,7 +21,7 @@ Schema = dict[str, Any]
 JSON = "application/json"
 STRING: Schema = {"type": "string"}
 
-# Every request's authentication headers (DOMAIN.md §6); the HMAC covers sign-header's bytes.
+# Every request's authentication headers (docs/domain.md §6); the HMAC covers sign-header's bytes.
 AUTH_HEADERS: tuple[tuple[str, str], ...] = (
     ("systemid", "The calling system (connection centre) id, e.g. 00.47.W00."),
     ("timestamp", "Client local time ddMMyyyyTHHmmss+NNNN (NNNN = milliseconds, no zone)."),
@@ -282,7 +282,7 @@ def document() -> Schema:
             "title": "axis hub (VXP SDK 2.0.1 wire protocol)",
             "version": "0.1.0",
             "description": "Every operation is a POST; parameters travel as XroadVnpt-* headers "
-            "authenticated by an HMAC-SHA256 over XroadVnpt-sign-header (DOMAIN.md §6).",
+            "authenticated by an HMAC-SHA256 over XroadVnpt-sign-header (docs/domain.md §6).",
         },
         "paths": paths,
     }

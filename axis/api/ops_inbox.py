@@ -1,4 +1,4 @@
-"""Delivery by pull and the sender's view (DOMAIN.md §6).
+"""Delivery by pull and the sender's view (docs/domain.md §6).
 
 /getReceivedEdocList, /countReceiveEdoc, /countReceiveStatus, /getEdoc, /updateStatus list,
 count, fetch and acknowledge deliveries addressed to agencies the caller serves (5.8.7 for any

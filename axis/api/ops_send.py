@@ -1,6 +1,6 @@
 """/sendEdoc and /getReceipt: a package in at the door, and the hub's receipt for it.
 
-/sendEdoc (DOMAIN.md §6): headers servicetype, messagetype (edoc|status), from, hash-file;
+/sendEdoc (docs/domain.md §6): headers servicetype, messagetype (edoc|status), from, hash-file;
 body the .edxml bytes. Authorisation first (From must be served by the caller, 5.8.6), then the
 body streams in under the size limit, hash-file is compared, and the intake pipeline runs
 (axis/intake/pipeline.py). The answer comes after the commit, with DocId.

@@ -1,7 +1,7 @@
 """The SDK's response JSON: status OK/FAIL, ErrorCode ("0" on success), ErrorDesc.
 
 Every refusal carries a catalogue code and a sentence a person can act on, with the catalogue's
-HTTP status (DOMAIN.md §6; axis/errors.py). Successes add the operation's fields (DocId, data,
+HTTP status (docs/domain.md §6; axis/errors.py). Successes add the operation's fields (DocId, data,
 count) and, where useful, ``code`` and ``warnings``.
 """
 

@@ -1,7 +1,7 @@
 """``axis agencies import FILE | list [--system S] | show ID``: the agency directory.
 
 ``import`` loads a JSON list or CSV (id,pid,code,name,mail,mobile,fax[,system_id,upstream]) in
-one transaction; the real national directory (~111k-123k agencies, DOMAIN.md §1) loads in about
+one transaction; the real national directory (~111k-123k agencies, docs/domain.md §1) loads in about
 a second.
 """
 

@@ -1,6 +1,6 @@
 """``axis systems add|list|rotate-secret``: the connected systems (connection centres).
 
-A system authenticates with its id and secret (HMAC, DOMAIN.md §6). ``add`` and
+A system authenticates with its id and secret (HMAC, docs/domain.md §6). ``add`` and
 ``rotate-secret`` print the new secret once; ``list`` never prints secrets.
 """
 

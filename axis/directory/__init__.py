@@ -2,7 +2,7 @@
 
 Sits between the API/intake and the store. A recipient is served either by a system connected
 to this hub (``system_id``) or "through upstream hub X" (``upstream``): the shape the provincial
-to national bridging builds on (DOMAIN.md §7, a provincial axis keeps the ``To`` entries it
+to national bridging builds on (docs/domain.md §7, a provincial axis keeps the ``To`` entries it
 serves and routes the rest up). Bridging itself is a later issue: today an upstream route is
 recorded and the delivery waits in the store like any other.
 """
@@ -74,7 +74,7 @@ class Directory:
         return {a: Route(a, row.system_id, row.upstream) for a, row in rows.items() if row}
 
     async def serves(self, system_id: str, agency_id: str) -> bool:
-        """Does this connected system serve this agency (DOMAIN.md §7: From = the caller)?"""
+        """Does this connected system serve this agency (docs/domain.md §7: From = the caller)?"""
         row = (await self._rows([agency_id]))[agency_id]
         return row is not None and row.system_id == system_id
 

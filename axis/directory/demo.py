@@ -1,8 +1,8 @@
 """The demo directory, systems and dev PKI that ``axis serve --demo`` (``make run``) seeds.
 
 A few central bodies incl. the Government Office 000.00.00.G22, and two provinces with the four
-tiers of DOMAIN.md §2: Quảng Nam (H47) and Nghệ An (H41), each with departments (level 2),
-districts (level 2) and communes (level 3). Demo connected systems (DOMAIN.md §2 "connection
+tiers of docs/domain.md §2: Quảng Nam (H47) and Nghệ An (H41), each with departments (level 2),
+districts (level 2) and communes (level 3). Demo connected systems (docs/domain.md §2 "connection
 centres") serve them; their secrets are random at first run and written, with the agencies
 each serves, to <data_dir>/demo/systems.json. Each demo agency gets a signing key and TEST
 certificate under <data_dir>/demo/pki/ (axis.pki.devpki). Re-running keeps what exists.

@@ -1,7 +1,7 @@
 """Reading agency lists for ``axis agencies import`` (JSON list or CSV).
 
 Feeds the store's one-transaction bulk import (120,000 agencies, the size of the real national
-directory per DOMAIN.md §1, load in about a second). Columns/keys: id, pid (or pcode), code,
+directory per docs/domain.md §1, load in about a second). Columns/keys: id, pid (or pcode), code,
 name, mail, mobile, fax, and optionally system_id (the connected system that serves it) and
 upstream (the hub it is reached through). A bad row refuses the whole file (5.5.7).
 """

@@ -80,7 +80,7 @@ def decoded_size(encoded: str) -> int:
 
 # --- names -----------------------------------------------------------------------------------
 
-MAX_NAME_CHARS = 500  # DOMAIN.md §3 field limit for AttachmentName
+MAX_NAME_CHARS = 500  # docs/domain.md §3 field limit for AttachmentName
 MAX_NAME_BYTES = 200  # what we put on a file system (ext4 allows 255 bytes)
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.I)  # Windows device names
 _UNSAFE_CHARS = re.compile(r'[<>:"|?*]')

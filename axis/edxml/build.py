@@ -2,7 +2,7 @@
 
 Used by senders inside axis (receipts, status relays, tests, benchmarks). The layout follows
 samples/vnpt/edoc_new.edxml: root ``edXML`` with the edXML namespace as default,
-``edXML:edXMLEnvelope`` declaring the ``edXML`` prefix, MessageHeader children in DOMAIN.md §3
+``edXML:edXMLEnvelope`` declaring the ``edXML`` prefix, MessageHeader children in docs/domain.md §3
 list order, AttachmentEncoded after the envelope (unprefixed, ContentTransferEncoded prefixed
 and re-declaring ``edXML`` as the sample does). Two-space indentation, LF line ends, UTF-8.
 Containers that exist in every VNPT package are always written; optional elements only when
@@ -186,7 +186,7 @@ def _trace_list(w: _Writer, pkg: m.DocumentPackage) -> None:
 
 
 def _business(w: _Writer, business: m.Business) -> None:
-    w.open(4, "edXML:Bussiness")  # sic: the standard's spelling (DOMAIN.md §3)
+    w.open(4, "edXML:Bussiness")  # sic: the standard's spelling (docs/domain.md §3)
     w.leaves(5, (("DocumentId", business.document_id),), skip_empty=True)
     w.leaves(
         5,

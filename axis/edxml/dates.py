@@ -1,6 +1,6 @@
 """The standard's date and timestamp formats: ``yyyy/MM/dd`` and ``yyyy/MM/dd HH:mm:ss``.
 
-Used by the content rules (DOMAIN.md §3 PromulgationDate/DueDate, TraceHeader and status
+Used by the content rules (docs/domain.md §3 PromulgationDate/DueDate, TraceHeader and status
 Timestamp) and by the hub when it writes a TraceHeader. Parsing is exact: zero-padded fields,
 nothing around them (strptime alone would accept "2018/9/28"), and real calendar dates only
 (the sample's 2014/02/30 is impossible).

@@ -1,7 +1,7 @@
 """Agency ids (Circular 10/2016/TT-BTTTT) and DocumentIds.
 
 Used by the content rules (pattern checks), the directory and routing (tier, parent) and by
-senders composing a DocumentId. See DOMAIN.md §2 for the id form and the four tiers, and
+senders composing a DocumentId. See docs/domain.md §2 for the id form and the four tiers, and
 docs/decisions.md "Agency tiers" for how level-2 ids under a province are classified.
 """
 
@@ -51,7 +51,7 @@ class AgencyId:
 
     @property
     def tier(self) -> str:
-        """central | province | district | commune | unknown (DOMAIN.md §2, decisions.md)."""
+        """central | province | district | commune | unknown (docs/domain.md §2, decisions.md)."""
         if not self.is_standard or not self._consistent():
             return "unknown"
         if not self.is_provincial:

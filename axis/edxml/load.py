@@ -4,7 +4,7 @@ Refuses, before or while parsing, everything that is not a plain UTF-8 edXML doc
 and entity declarations (detected on the raw bytes, nothing is ever expanded), undeclared
 prefixes, excessive depth, oversized nodes, bad encodings, a wrong root. The parser never loads
 DTDs, resolves entities or touches the network. The tree keeps comments and whitespace because
-the signature check canonicalises the document as received (DOMAIN.md §4).
+the signature check canonicalises the document as received (docs/domain.md §4).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Sits between the hardened loader (load.py) and everything downstream (intake, store, CLI):
 other parts read these frozen dataclasses, never the XML tree. Field names follow the
-standard's element names (DOMAIN.md §3 for document packages, §5 for status packages); every
+standard's element names (docs/domain.md §3 for document packages, §5 for status packages); every
 text field keeps the text exactly as received (no stripping) so build(parse(x)) is stable.
 """
 
@@ -18,7 +18,7 @@ from axis.edxml import attachments as _att
 
 @dataclass(frozen=True)
 class Organization:
-    """From / To (DOMAIN.md §3 items 1-2); only organ_id is essential."""
+    """From / To (docs/domain.md §3 items 1-2); only organ_id is essential."""
 
     organ_id: str = ""
     organization_in_charge: str = ""
@@ -58,7 +58,7 @@ class SignerInfo:
 
 @dataclass(frozen=True)
 class OtherInfo:
-    """Priority 0-4, Direction a boolean as text (DOMAIN.md §3 item 10)."""
+    """Priority 0-4, Direction a boolean as text (docs/domain.md §3 item 10)."""
 
     priority: str = ""
     sphere_of_promulgation: str = ""
@@ -71,7 +71,7 @@ class OtherInfo:
 
 @dataclass(frozen=True)
 class ResponseFor:
-    """Links a reply, recall or status to an earlier document (DOMAIN.md §3 item 11, §5)."""
+    """Links a reply, recall or status to an earlier document (docs/domain.md §3 item 11, §5)."""
 
     organ_id: str = ""
     code: str = ""
@@ -120,7 +120,7 @@ class BussinessDocumentInfo:
 
 @dataclass(frozen=True)
 class Business:
-    """TraceHeaderList/Bussiness: 0 new, 1 revoke, 2 update, 3 replace (DOMAIN.md §3)."""
+    """TraceHeaderList/Bussiness: 0 new, 1 revoke, 2 update, 3 replace (docs/domain.md §3)."""
 
     doc_type: int = 0
     reason: str = ""
@@ -242,7 +242,7 @@ class DocumentPackage:
 
 @dataclass(frozen=True)
 class StatusPackage:
-    """A business status (messagetype ``status``), DOMAIN.md §5."""
+    """A business status (messagetype ``status``), docs/domain.md §5."""
 
     sender: Organization = field(default_factory=Organization)
     response_for: ResponseFor = field(default_factory=ResponseFor)

@@ -1,7 +1,7 @@
 """From a loaded tree to the typed model (model.py); the step after load() in intake.
 
 Children are found by LOCAL NAME, in any order and with any prefix, because vendors differ
-(DOMAIN.md §3: Bussiness/Business, edXMLManifest/Manifest, Attachment with or without prefix,
+(docs/domain.md §3: Bussiness/Business, edXMLManifest/Manifest, Attachment with or without prefix,
 AttachmentEncoded with or without namespace, ContentId with or without "cid:"). Text is kept
 exactly as received. Only structure that cannot be read at all raises (5.4.1); everything else
 is left to the Validator's schema and content rules.

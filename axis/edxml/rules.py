@@ -16,10 +16,11 @@ from axis.edxml.ids import is_standard_agency_id, parse_document_id
 from axis.edxml.model import DocumentPackage, Organization, ResponseFor, StatusPackage
 from axis.errors import Finding, Rejected, relaxed
 
-STATUS_CODES = frozenset({"01", "02", "03", "04", "05", "06", "13", "15", "16"})  # DOMAIN.md §5
+# docs/domain.md §5
+STATUS_CODES = frozenset({"01", "02", "03", "04", "05", "06", "13", "15", "16"})
 BUSINESS_DOC_TYPES = frozenset({0, 1, 2, 3})
 
-# One provincial axis's field limits (DOMAIN.md §3), in characters.
+# One provincial axis's field limits (docs/domain.md §3), in characters.
 ORG_LIMITS = {"organ_name": 200, "organ_add": 500, "email": 100, "telephone": 20, "fax": 20}
 LIMITS = {
     "CodeNumber": 11,
@@ -59,7 +60,7 @@ def check(pkg: DocumentPackage | StatusPackage, policy: str) -> list[Finding]:
     return issues.findings
 
 
-# --- status packages (DOMAIN.md §5) ------------------------------------------------------------
+# --- status packages (docs/domain.md §5) -------------------------------------------------------
 
 
 def _status_fatal(pkg: StatusPackage, issues: Issues) -> None:
@@ -83,7 +84,7 @@ def _status_relaxable(pkg: StatusPackage, issues: Issues) -> None:
         _timestamp(pkg.timestamp, "Timestamp", issues)
 
 
-# --- document packages (DOMAIN.md §3) ----------------------------------------------------------
+# --- document packages (docs/domain.md §3) -----------------------------------------------------
 
 
 def _document_fatal(pkg: DocumentPackage, issues: Issues) -> None:
@@ -129,7 +130,7 @@ def _document_required(pkg: DocumentPackage, issues: Issues) -> None:
     business = pkg.business
     if business is None or business.doc_type == 0:
         return
-    # a revoke/update/replace must say which document it changes (DOMAIN.md §7)
+    # a revoke/update/replace must say which document it changes (docs/domain.md §7)
     originals = [business.document_id] + [r.document_id for r in business.replacements]
     originals += [r.document_id for r in pkg.response_for]
     if not any(o.strip() for o in originals):

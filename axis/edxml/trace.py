@@ -1,6 +1,6 @@
 """Appending a hop to the routing trace without touching any other byte of the package.
 
-Each system that handles a package appends one TraceHeader (DOMAIN.md §3). The package is
+Each system that handles a package appends one TraceHeader (docs/domain.md §3). The package is
 stored and forwarded as received, and the sender's signature must keep verifying at every hop,
 so the new element is spliced in as raw bytes: right after the last TraceHeader of
 edXMLHeader/TraceHeaderList, or, if there is none, right after the TraceHeaderList start tag.

@@ -2,7 +2,7 @@
 
 Documented in docs/business-rules.md. New documents (type 0) go to their To list. Revoke (1),
 update (2) and replace (3) must refer to an earlier new document of the SAME sender (5.6.3
-unknown, 5.6.4 another sender's; DOMAIN.md §7) and go to that document's recipients (replace:
+unknown, 5.6.4 another sender's; docs/domain.md §7) and go to that document's recipients (replace:
 to the OrganIds its ReplacementInfoList names, when it names any); each such recipient then owes
 a 15/16 answer (a pending change). Status packages are checked in statuses.py.
 """

@@ -2,7 +2,7 @@
 
 Runs the lead's Checker (axis/intake/check.py, shared with ``axis validate``) in the hub's
 thread pool (hub.workers threads): lxml and libxmlsec1 release the GIL for most of the work, and
-one large package must not stall every other connection (STYLE.md, the flow of a document).
+one large package must not stall every other connection (docs/architecture.md, flow of a document).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Intake stage 4, dedupe: idempotent retries and reused DocumentIds (DOMAIN.md §7).
+"""Intake stage 4, dedupe: idempotent retries and reused DocumentIds (docs/domain.md §7).
 
 - The same bytes (SHA-256) again from the same sender: the original DocId is returned with
   2.6.1 and nothing new is stored (a client retrying after a lost answer must not create a
-  second copy; STYLE.md "the same document from the same sender again returns the original id").
+  second copy; docs/architecture.md, the flow of a document: "retries are idempotent").
 - A new document (BussinessDocType 0) whose DocumentId this sender already used: 5.6.2.
   Revoke/update/replace (1-3) reuse DocumentIds on purpose; the business stage checks them.
 """

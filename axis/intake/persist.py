@@ -2,7 +2,7 @@
 
 Writes the exact received bytes (never re-serialised: a signature must still verify), the
 envelope fields, one delivery row per recipient (its id is the docId that recipient lists and
-fetches), the status effects and an event (STYLE.md principle 1: the commit is the
+fetches), the status effects and an event (docs/architecture.md principle 1: the commit is the
 acknowledgement). A store failure surfaces as StoreUnavailable: 503, nothing accepted.
 """
 

@@ -2,7 +2,7 @@
 
 size -> check (parse, schema, signature policy; in a thread) -> route -> dedupe -> business
 -> persist. Each stage is a module with ``name`` and ``async run(ctx, env)`` that fills the
-Intake context or raises Rejected (STYLE.md: reject at the door). The order lives here, in
+Intake context or raises Rejected (docs/architecture.md principle 2). The order lives here, in
 code: no configuration can skip the signature stage. An idempotent retry (dedupe) ends the
 pipeline early with the original DocId.
 """

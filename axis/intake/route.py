@@ -1,11 +1,11 @@
 """Intake stage 3, route: the package is what the headers say, and every To is known.
 
 - XroadVnpt-messagetype must match the package kind (5.4.12): revoke/update/replace are
-  ``edoc`` packages, business statuses are ``status`` (DOMAIN.md §6).
+  ``edoc`` packages, business statuses are ``status`` (docs/domain.md §6).
 - The package's From must be the XroadVnpt-from agency the caller was authorised for (5.8.6;
-  DOMAIN.md §7: the sender must be who it says).
+  docs/domain.md §7: the sender must be who it says).
 - Every To OrganId must be in the directory, or the whole package is refused naming the
-  unknown ones (5.5.1; DOMAIN.md §7). A status package's recipient is the original sender,
+  unknown ones (5.5.1; docs/domain.md §7). A status package's recipient is the original sender,
   which the business stage finds.
 """
 

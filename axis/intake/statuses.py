@@ -1,4 +1,4 @@
-"""Business status rules (DOMAIN.md §5): who may report what, when, and where it goes.
+"""Business status rules (docs/domain.md §5): who may report what, when, and where it goes.
 
 A status names its document by ResponseFor/DocumentId. It is relayed to the document's
 original sender (a ``status`` delivery to that agency) and becomes the reporter's latest

@@ -1,4 +1,4 @@
-"""Where a signing certificate names the agency it speaks for (DOMAIN.md §4, last bullet).
+"""Where a signing certificate names the agency it speaks for (docs/domain.md §4).
 
 The signature stage compares this id with the package's ``From/OrganId`` (5.3.13). Decision
 (docs/decisions.md "Agency id in signing certificates"): the agency id (Circular 10/2016 form,

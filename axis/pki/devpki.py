@@ -1,7 +1,7 @@
 """The TEST PKI: generated at run time by ``axis pki init`` (and test fixtures), never committed.
 
-It stands in for the Government Cipher Committee's hierarchy (DOMAIN.md §4): a root, one
-intermediate for central bodies and one for provinces (DOMAIN.md §2 tiers), a hub certificate,
+It stands in for the Government Cipher Committee's hierarchy (docs/domain.md §4): a root, one
+intermediate for central bodies and one for provinces (docs/domain.md §2 tiers), a hub certificate,
 one signing certificate per agency (its id in the subject UID, see agency_cert.py), and the bad
 cases the signature stage must tell apart (5.3.8-5.3.13). Layout: certs/README.md.
 """
@@ -231,7 +231,7 @@ def _leaf(
 
 
 def _issuer_for(cas: dict[str, _Ca], agency_id: str) -> _Ca:
-    # Provincial People's Committees and everything under them use the H letter (DOMAIN.md §2).
+    # Provincial People's Committees and everything under them use the H letter (docs/domain.md §2).
     return cas["provinces"] if agency_id[-3:-2] == "H" else cas["central"]
 
 

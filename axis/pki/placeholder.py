@@ -1,4 +1,4 @@
-"""Recognising the decorative Signature blocks real packages carry (DOMAIN.md §4).
+"""Recognising the decorative Signature blocks real packages carry (docs/domain.md §4).
 
 ``xmldsig.verify`` asks this module first, before any structure or crypto check, so a
 placeholder gets 5.3.4 / 2.3.4 ("proves nothing") rather than a failure code that would suggest
@@ -28,7 +28,7 @@ from lxml import etree
 from axis.pki.profile import DS
 
 # SHA-256 of the decoded SignatureValue copied across the VNPT samples (edoc.edxml,
-# edoc_new.edxml, edoc_update.edxml, ...) and real 2019/2025 traffic (DOMAIN.md §4).
+# edoc_new.edxml, edoc_update.edxml, ...) and real 2019/2025 traffic (docs/domain.md §4).
 COPIED_VALUES: frozenset[str] = frozenset(
     {"84c02a25a4444b7e57b4fb78e4ef2e7681c64030618865204b5dff00fd86430b"}
 )

@@ -1,4 +1,4 @@
-"""axis's XMLDSig profile: what a proper package signature may look like (DOMAIN.md §4).
+"""axis's XMLDSig profile: what a proper package signature may look like (docs/domain.md §4).
 
 ``xmldsig.verify`` runs ``check_structure`` before any cryptography, so only signatures whose
 meaning is fixed reach libxmlsec: one Signature, child of edXMLHeader, one Reference URI=""
@@ -62,7 +62,7 @@ C14N_METHODS: dict[str, Transform] = {
     )
 }
 
-# The hop trace stays outside the sender's signature (DOMAIN.md §3: each hub appends a
+# The hop trace stays outside the sender's signature (docs/domain.md §3: each hub appends a
 # TraceHeader; docs/decisions.md "Hop trace and the sender's signature"). Exactly these nodes
 # are subtracted: the TraceHeader elements of the one TraceHeaderList in the header, and the
 # whitespace-only text between them (a hop inserting "\n  <TraceHeader>" adds such text).
@@ -91,7 +91,7 @@ def _children(element: etree._Element) -> list[etree._Element]:
 
 
 def check_placement(sig: etree._Element, root: etree._Element) -> None:
-    """The Signature must be a child of /edXML/edXMLEnvelope/edXMLHeader (DOMAIN.md §4)."""
+    """The Signature must be a child of /edXML/edXMLEnvelope/edXMLHeader (docs/domain.md §4)."""
     header = sig.getparent()
     envelope = header.getparent() if header is not None else None
     if (

@@ -1,8 +1,8 @@
-"""Signing a package: ``axis sign``, the tests, and demo senders (DOMAIN.md §4).
+"""Signing a package: ``axis sign``, the tests, and demo senders (docs/domain.md §4).
 
 The signature is enveloped XMLDSig, last child of edXML:edXMLHeader, one Reference URI=""
 with transforms enveloped-signature, the trace-header XPath Filter 2.0 (profile.TRACE_XPATH:
-hubs append TraceHeaders per hop, DOMAIN.md §3) and exclusive c14n; KeyInfo/X509Data holds the
+hubs append TraceHeaders per hop, docs/domain.md §3) and exclusive c14n; KeyInfo/X509Data holds the
 signer certificate then its chain. The output is the input bytes with the Signature's bytes
 inserted before ``</edXML:edXMLHeader>``: nothing else is re-serialised, and the result is
 verified before it is returned (if the splice cannot be done, the signed tree is serialised

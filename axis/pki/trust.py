@@ -1,4 +1,4 @@
-"""The trust store: is the signer's certificate one the hub may believe? (DOMAIN.md §4)
+"""The trust store: is the signer's certificate one the hub may believe? (docs/domain.md §4)
 
 Called by ``xmldsig.verify`` after the signature itself verified. Order of checks, each with its
 own code: chain to an anchor (5.3.8), validity of every chain certificate at ``at`` (5.3.9 /
@@ -152,7 +152,7 @@ class _Signer:
 
 
 def _check_validity(path: list[x509.Certificate], at: datetime) -> None:
-    """Every certificate of the path must be valid at ``at`` (DOMAIN.md §4)."""
+    """Every certificate of the path must be valid at ``at`` (docs/domain.md §4)."""
     for position, cert in enumerate(path):
         who = "the signer's certificate" if position == 0 else f"CA {cert.subject.rfc4514_string()}"
         if at > cert.not_valid_after_utc:

@@ -1,4 +1,4 @@
-"""Verify (intake's signature stage) and sign (``axis sign``) a package's XMLDSig (DOMAIN.md §4).
+"""Verify (intake's signature stage) and sign (``axis sign``) a package's XMLDSig (docs/domain.md §4).
 
 verify() decides in this order, stopping at the first answer:
   mode off -> skipped; no Signature -> missing (5.3.1 / 2.3.1); decorative -> placeholder

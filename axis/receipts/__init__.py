@@ -5,7 +5,7 @@ receipt is framed as an edXML envelope so the same XMLDSig code signs it (axis.p
 puts the signature in edXMLHeader), with the receipt itself in its own namespace inside the
 header. It carries the SHA-256 of the exact stored bytes, the sender, each recipient with the
 docId it fetches under, the acceptance time, and any warnings (2.x codes) recorded at intake.
-Business statuses (01-16) are not receipts: they travel as status packages (DOMAIN.md §5).
+Business statuses (01-16) are not receipts: they travel as status packages (docs/domain.md §5).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Sits at the bottom of the flow (api -> intake -> store). Intake's persist stage calls
 ``save_incoming`` (one transaction: document + deliveries + status effects + event; the commit
-is the acknowledgement, STYLE.md principle 1); the API reads inboxes and sent lists and records
+is the acknowledgement, docs/architecture.md principle 1); the API reads inboxes and sent lists and records
 fetches and acknowledgements. No SQL lives outside ``axis/store/``; a PostgreSQL backend
 implements this same protocol (connection setup, placeholders and leasing differ).
 

@@ -4,7 +4,7 @@ Sits under intake's persist stage and the API's read paths. Writes go through ON
 serialised by an asyncio lock (SQLite allows one writer; queueing here is cheaper than
 busy-waiting in the engine); reads use a second connection, which WAL lets run beside the
 writer. ``synchronous=FULL`` makes every COMMIT fsync the WAL: once ``save_incoming`` returns,
-the package survives a SIGKILL or power loss (STYLE.md principle 1).
+the package survives a SIGKILL or power loss (docs/architecture.md principle 1).
 
 The directory and inbox queries live in sqlite_queries.py; this module owns connections,
 migrations, transactions and the intake writes.

@@ -2,7 +2,7 @@
 
 Part of the SQLite store. Each accepted package is still written whole (document, deliveries,
 status effects, event) and its caller is answered only after the COMMIT that contains it
-(STYLE.md principle 1). While one batch commits, the packages that arrive queue up and go
+(docs/architecture.md principle 1). While one batch commits, the packages that arrive queue up and go
 together in the next one: one fsync and a handful of executemany round trips to the writer
 thread per batch instead of per package. Measured: see docs/decisions.md "Group commit".
 If a batch fails, every package in it fails (nothing of it is stored) and each caller gets the

@@ -2,7 +2,7 @@
 
 Part of axis/store (the only place with SQL). All of these run on the reader connection, which
 WAL lets proceed while the writer commits. Authorisation joins through ``agencies.system_id``:
-a system sees what is addressed to (or sent by) the agencies it serves (DOMAIN.md §7).
+a system sees what is addressed to (or sent by) the agencies it serves (docs/domain.md §7).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""API attacks over the SDK wire protocol (DOMAIN.md §6): refused with their code, nothing stored.
+"""API attacks over the SDK wire protocol (docs/domain.md §6): refused with their code, nothing stored.
 
 Forged HMAC, a replayed request, a stale timestamp, a body that does not match its signed
 hash-file, a signed header altered after signing, another system's agency in From, reading or

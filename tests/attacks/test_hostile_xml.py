@@ -3,7 +3,7 @@
 The edxml tests (tests/edxml/test_hostile.py) prove the loader refuses these payloads; here the
 same payloads arrive over HTTP as an SDK client would send them, so the whole door is tested:
 size limit while streaming, hash-file, the worker thread, the JSON refusal, an untouched store,
-and a hub that still answers /healthz (DOMAIN.md §3; X-Road bans DOCTYPEs and caps sizes).
+and a hub that still answers /healthz (docs/domain.md §3; X-Road bans DOCTYPEs and caps sizes).
 """
 
 from __future__ import annotations

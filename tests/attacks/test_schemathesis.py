@@ -2,7 +2,7 @@
 
 The hub runs in a background thread's event loop on 127.0.0.1:0 (schemathesis calls through
 ``requests``, synchronously), on SQLite in a tmp dir seeded with the demo directory and systems.
-Every generated request is signed like the SDK signs it (DOMAIN.md §6): ``XroadAuth`` fills the
+Every generated request is signed like the SDK signs it (docs/domain.md §6): ``XroadAuth`` fills the
 XroadVnpt-* authentication headers with a fresh timestamp and the HMAC-SHA256 of the signed
 header JSON, using the independent client's signer (tests/vxp_client.py), so the generated
 parameters and bodies reach the operations instead of stopping at authentication. For

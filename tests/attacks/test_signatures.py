@@ -1,6 +1,6 @@
 """Signature attacks against a strict hub: every forgery is refused with its 5.3.x code.
 
-The hub runs the strict policy (signature required, DOMAIN.md §4): a proper XMLDSig whose one
+The hub runs the strict policy (signature required, docs/domain.md §4): a proper XMLDSig whose one
 Reference (URI="") covers the whole package, signed by a certificate that chains to the dev
 PKI's root, is valid at signing time, is not revoked and names the From agency. Each test first
 builds a correctly signed package (which the strict hub accepts: see the control test), then
@@ -75,7 +75,7 @@ async def test_the_signature_moved_into_the_body_is_refused_by_the_schema_5_4_1(
 
 
 async def test_the_signature_moved_inside_a_schema_valid_wrapper_is_refused_5_3_7(hub, pki) -> None:
-    # edXML:Signature (the decorative kind, DOMAIN.md §4) takes any content, so the schema
+    # edXML:Signature (the decorative kind, docs/domain.md §4) takes any content, so the schema
     # passes it; the signature stage must still see the XMLDSig is not where it belongs.
     data = _signed(pki)
     start, end = _span(data, b"<ds:Signature", b"</ds:Signature>")

@@ -1,4 +1,4 @@
-"""Authentication per DOMAIN.md §6: HMAC, signed-header match, timestamp window, replay.
+"""Authentication per docs/domain.md §6: HMAC, signed-header match, timestamp window, replay.
 
 Each refusal answers JSON FAIL with its catalogue code and HTTP status, and stores nothing.
 """

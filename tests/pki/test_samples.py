@@ -1,4 +1,4 @@
-"""The real VNPT samples (DOMAIN.md §4): their signatures are placeholders, statuses have none."""
+"""The real VNPT samples (docs/domain.md §4): their signatures are placeholders, statuses have none."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ STATUSES = sorted(p.name for p in SAMPLES.glob("status*.edxml"))
 
 def _load(name: str) -> etree._Element:
     data = (SAMPLES / name).read_bytes()
-    if data.startswith(b"1212"):  # edoc_new.edxml: four stray bytes before <?xml (DOMAIN.md §3)
+    if data.startswith(b"1212"):  # edoc_new.edxml: 4 stray bytes before <?xml (docs/domain.md §3)
         data = data[4:]
     return tree(data)
 

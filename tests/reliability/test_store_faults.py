@@ -1,6 +1,6 @@
 """The store failing writes: 503 + Retry-After with 4.7.1, nothing accepted, recovery in place.
 
-STYLE.md principle 1 (the commit is the acknowledgement) under a failing disk: while the hub's
+docs/architecture.md principle 1 (the commit is the acknowledgement) under a failing disk: while the hub's
 process cannot write a byte (conftest.writes_fail), every operation that must write answers
 503 4.7.1 with Retry-After and changes nothing; reads still answer; once writes work again the
 same hub process (no restart) accepts the very package it refused, as a new document (2.0.0,
