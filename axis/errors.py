@@ -114,7 +114,7 @@ _ENTRIES: tuple[Code, ...] = (
     Code(
         "5.2.6",
         "xml.bad-encoding",
-        "The bytes are not valid in the declared encoding (UTF-8 expected).",
+        "The package is not UTF-8 (the only encoding the hub accepts), declares another encoding, or has bytes invalid in UTF-8; re-encode it as UTF-8.",
         400,
     ),
     Code(
@@ -127,6 +127,12 @@ _ENTRIES: tuple[Code, ...] = (
         "5.2.8",
         "xml.too-large-node",
         "A text node or attribute is larger than the hub accepts.",
+        400,
+    ),
+    Code(
+        "5.2.9",
+        "xml.xinclude-forbidden",
+        "XInclude elements are refused (the hub never loads content from elsewhere); put the content in the package.",
         400,
     ),
     # 3 signature and certificate

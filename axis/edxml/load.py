@@ -1,14 +1,19 @@
 """Hardened XML loading: the first thing intake does with a package's bytes.
 
-Refuses, before or while parsing, everything that is not a plain UTF-8 edXML document: DOCTYPEs
-and entity declarations (detected on the raw bytes, nothing is ever expanded), undeclared
-prefixes, excessive depth, oversized nodes, bad encodings, a wrong root. The parser never loads
-DTDs, resolves entities or touches the network. The tree keeps comments and whitespace because
-the signature check canonicalises the document as received (docs/domain.md §4).
+Refuses, before or while parsing, everything that is not a plain UTF-8 edXML document: any
+other encoding (judged on the first bytes and the declaration, before parsing), DOCTYPEs and
+entity declarations (detected on the raw bytes, nothing is ever expanded), XInclude, undeclared
+prefixes, excessive depth, oversized nodes, a wrong root. UTF-8 only is what makes the raw-byte
+scan sound: in UTF-8 "<!DOCTYPE" is those very bytes (docs/decisions.md "UTF-8 only at the
+door"). The parser is forced to UTF-8 whatever the document declares, and never loads anything:
+no DTD, no entity, no network and no local file (a resolver refuses every load), so no input can
+make a worker wait on a file or a pipe. The tree keeps comments and whitespace because the
+signature check canonicalises the document as received (docs/domain.md §4).
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import threading
 from dataclasses import dataclass, field
@@ -27,8 +32,27 @@ MAX_ATTRIBUTE_CHARS = 64 * 1024
 HEAD_BYTES = 64 * 1024  # load_file judges the prefix and the declaration on this much
 SCAN_CHUNK = 1 << 20  # load_file scans for DOCTYPE/ENTITY in chunks of this size
 _MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+XINCLUDE_NAMESPACES = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
+UTF8_BOM = b"\xef\xbb\xbf"
+# First bytes of XML in another encoding (byte-order marks, then XML 1.0 Appendix F's "<?"
+# patterns); longest first, so UTF-32 LE's BOM is not taken for UTF-16 LE's.
+_FOREIGN_STARTS = (
+    (b"\x00\x00\xfe\xff", "UTF-32 BE (byte-order mark)"),
+    (b"\xff\xfe\x00\x00", "UTF-32 LE (byte-order mark)"),
+    (b"\xdd\x73\x66\x73", "UTF-EBCDIC (byte-order mark)"),
+    (b"\x84\x31\x95\x33", "GB 18030 (byte-order mark)"),
+    (b"\x00\x00\x00\x3c", "UTF-32 BE"),
+    (b"\x3c\x00\x00\x00", "UTF-32 LE"),
+    (b"\x00\x3c\x00\x3f", "UTF-16 BE"),
+    (b"\x3c\x00\x3f\x00", "UTF-16 LE"),
+    (b"\x4c\x6f\xa7\x94", "EBCDIC"),
+    (b"\x2b\x2f\x76", "UTF-7 (byte-order mark)"),
+    (b"\xfe\xff", "UTF-16 BE (byte-order mark)"),
+    (b"\xff\xfe", "UTF-16 LE (byte-order mark)"),
+)
 
-_DECL = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_DECL = re.compile(rb"<\?xml(\s[^>]*?)\?>")
+_DECLARED_ENCODING = re.compile(rb"encoding\s*=\s*(\"[^\"]*\"|'[^']*')")
 _REPAIRABLE_PREFIX = re.compile(rb"^[0-9 \t\r\n]+$")  # samples/vnpt/edoc_new.edxml: b"1212"
 _UTF8_NAMES = {b"utf-8", b"utf8"}
 _POSITION_SUFFIX = re.compile(r",\s*line \d+, column \d+$")
@@ -59,9 +83,10 @@ def load(
         raise Rejected("5.1.2", "the package is empty")
     findings: list[Finding] = []
     data = data[_document_start(data, policy, findings) :]
-    _check_encoding(data)
-    _refuse_doctype(data)
+    check_encoding(data)
+    refuse_doctype(data)
     root = _parse(data)
+    _refuse_loading(root)
     _check_tree(root, max_depth, max_attribute_chars)
     return Loaded(root=root, data=data, findings=findings)
 
@@ -84,12 +109,13 @@ def load_file(
         head = source.read(HEAD_BYTES)
         findings: list[Finding] = []
         start = _document_start(head, policy, findings)
-        _check_encoding(head[start:])
+        check_encoding(head[start:])
         source.seek(start)
         if not _scan_for_doctype(source, start):
             raise Rejected("5.1.2", "the package is empty")
         source.seek(start)
         root = _parse_from(source, path.stat().st_size - start)
+    _refuse_loading(root)
     _check_tree(root, max_depth, max_attribute_chars)
     return Loaded(root=root, data=path, findings=findings, offset=start)
 
@@ -109,7 +135,7 @@ def _document_start(data: bytes, policy: str, findings: list[Finding]) -> int:
 
 
 def _scan_for_doctype(source: BinaryIO, start: int) -> bool:
-    """_refuse_doctype over a file in chunks (overlapping, so a marker split between two
+    """refuse_doctype over a file in chunks (overlapping, so a marker split between two
     chunks is still found); True when the file holds anything besides whitespace."""
     keep = max(len(m) for m in _MARKERS) - 1
     tail, position, content = b"", start, False
@@ -125,15 +151,45 @@ def _scan_for_doctype(source: BinaryIO, start: int) -> bool:
     return content
 
 
-def _check_encoding(data: bytes) -> None:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")):
-        raise Rejected("5.2.6", "UTF-16 is not accepted; send UTF-8")
-    match = _DECL.match(data.removeprefix(b"\xef\xbb\xbf")[:200])
-    if match and match[1].lower() not in _UTF8_NAMES:
-        raise Rejected("5.2.6", f"declared encoding {match[1].decode()!r}; send UTF-8")
+def check_encoding(head: bytes) -> None:
+    """UTF-8 (with or without its byte-order mark) and nothing else, judged before parsing.
+
+    Another encoding is recognised by its first bytes (a byte-order mark, "<?" in UTF-16/32 or
+    EBCDIC), by NUL bytes (never in UTF-8 XML; always in UTF-16/32 text) or by a declaration
+    naming it; a declaration claiming UTF-8 over other bytes fails the first two tests.
+    """
+    for start, name in _FOREIGN_STARTS:
+        if head.startswith(start):
+            raise Rejected("5.2.6", f"the package is {name}; send UTF-8")
+    text = head.removeprefix(UTF8_BOM)
+    if b"\x00" in text[:HEAD_BYTES]:
+        raise Rejected("5.2.6", "NUL bytes (UTF-16 or UTF-32 without a byte-order mark?)")
+    if text.lstrip(b" \t\r\n")[:1] not in (b"<", b"") and not _is_utf8(text[:64]):
+        raise Rejected("5.2.6", f"the package does not begin as UTF-8 text: {text[:8]!r}")
+    declaration = _DECL.match(text[:512])
+    if declaration is None:
+        return  # no declaration: XML's default, UTF-8 (or a syntax error for the parser)
+    encoding = _DECLARED_ENCODING.search(declaration[1])
+    if encoding is None:
+        if b"encoding" in declaration[1]:
+            raise Rejected("5.2.6", f"unreadable encoding declaration {declaration[0][:80]!r}")
+        return
+    declared = encoding[1][1:-1]
+    if declared.lower() not in _UTF8_NAMES:
+        shown = declared[:40].decode("ascii", "replace")
+        raise Rejected("5.2.6", f"declared encoding {shown!r}; send UTF-8")
 
 
-def _refuse_doctype(data: bytes) -> None:
+def _is_utf8(head: bytes) -> bool:
+    """``head`` decodes as UTF-8 (a character cut at its end is not an error)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def refuse_doctype(data: bytes) -> None:
     """Any DOCTYPE or entity declaration, found on the raw bytes before the parser sees them.
 
     A literal "<!DOCTYPE" can only appear in a well-formed UTF-8 document as a DOCTYPE or inside
@@ -145,21 +201,51 @@ def _refuse_doctype(data: bytes) -> None:
             raise Rejected("5.2.2", f"{marker[2:].decode()} at byte {at}")
 
 
+class ExternalLoadRefused(Exception):
+    """Raised by the parser's resolver when a document asks to load anything (file, URL, pipe)."""
+
+
+class _RefuseEveryLoad(etree.Resolver):
+    """lxml asks its resolvers before libxml2 opens any external DTD, entity or file; raising
+    here stops the load. no_network alone still lets libxml2 read local files, and lxml opens
+    an external parameter entity even with resolve_entities=False and load_dtd=False."""
+
+    # lxml calls resolve(url, public_id, context); lxml-stubs omit the context argument.
+    def resolve(  # type: ignore[override]
+        self, system_url: str, public_id: str, context: object
+    ) -> None:
+        raise ExternalLoadRefused(system_url)
+
+
+def safe_parser(*, huge: bool = False) -> etree.XMLParser:
+    """A new parser for untrusted bytes: UTF-8 forced, no DTD, no entities, loads nothing.
+
+    huge_tree lifts libxml2's 10 MB text-node cap; callers enable it only for inputs already
+    bounded by the body size limit (see HUGE_TREE_ABOVE). Every lxml parse of a package in
+    axis uses this (load, the signer); the XSD files are the hub's own (validate.py).
+    """
+    parser = etree.XMLParser(
+        encoding="utf-8",
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        attribute_defaults=False,
+        huge_tree=huge,
+        remove_comments=False,
+        remove_blank_text=False,
+        collect_ids=False,
+    )
+    parser.resolvers.add(_RefuseEveryLoad())
+    return parser
+
+
 def _parser(huge: bool) -> etree.XMLParser:
     """One parser per thread (lxml parsers are not safe to share between threads)."""
     key = "huge" if huge else "normal"
     parser = getattr(_local, key, None)
     if parser is None:
-        parser = etree.XMLParser(
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            huge_tree=huge,
-            remove_comments=False,
-            remove_blank_text=False,
-            collect_ids=False,
-        )
+        parser = safe_parser(huge=huge)
         setattr(_local, key, parser)
     return parser
 
@@ -169,6 +255,8 @@ def _parse(data: bytes) -> etree._Element:
         return etree.fromstring(data, _parser(len(data) > HUGE_TREE_ABOVE))
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc) from None
+    except ExternalLoadRefused as exc:
+        raise _load_refused(exc) from None
 
 
 def _parse_from(source: BinaryIO, size: int) -> etree._Element:
@@ -177,6 +265,28 @@ def _parse_from(source: BinaryIO, size: int) -> etree._Element:
         return etree.parse(source, _parser(size > HUGE_TREE_ABOVE)).getroot()
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc) from None
+    except ExternalLoadRefused as exc:
+        raise _load_refused(exc) from None
+
+
+def _load_refused(exc: ExternalLoadRefused) -> Rejected:
+    return Rejected("5.2.2", f"the package asks to load {str(exc)[:80]!r}; nothing is loaded")
+
+
+def _refuse_loading(root: etree._Element) -> None:
+    """After parsing (the raw scan ran before): a DTD of any kind, or XInclude, is refused.
+
+    Defence in depth: with UTF-8 forced, the raw scan already refused every DOCTYPE; this
+    holds even if a future change let one through. XInclude is never executed by axis (no
+    xinclude() call), but a recipient's tooling might: it is refused, not relayed.
+    """
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise Rejected("5.2.2", "the package has a DOCTYPE")
+    for namespace in XINCLUDE_NAMESPACES:
+        found = next(root.iter(f"{{{namespace}}}*"), None)
+        if found is not None:
+            raise Rejected("5.2.9", f"{etree.QName(found).localname} ({namespace})")
 
 
 def _syntax_error(exc: etree.XMLSyntaxError) -> Rejected:

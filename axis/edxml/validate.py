@@ -49,7 +49,10 @@ class Validator:
     def _schema(self, path: Path) -> etree.XMLSchema:
         schemas: dict[Path, etree.XMLSchema] = self._local.__dict__.setdefault("schemas", {})
         if path not in schemas:
-            schemas[path] = etree.XMLSchema(etree.parse(str(path)))
+            # the hub's own XSD files (their xs:include / xs:import are local): no DTD, no
+            # entities, no network; package bytes never reach this parser
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+            schemas[path] = etree.XMLSchema(etree.parse(str(path), parser))
         return schemas[path]
 
     def validate(self, root: etree._Element, pkg: DocumentPackage | StatusPackage) -> list[Finding]:

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import Encoding, load_pem_private_key
 from lxml import etree
 
+from axis.edxml.load import ExternalLoadRefused, check_encoding, refuse_doctype, safe_parser
 from axis.errors import Rejected
 from axis.pki.profile import DS, FILTER2, NS, TRACE_XPATH, check_placement
 
@@ -50,14 +51,17 @@ DIGESTS = tuple(_DIGESTS)  # sha1 only to produce legacy test packages
 
 
 def parse(data: bytes) -> etree._Element:
-    """Hardened parse: no DTD, no entities, no network; a DOCTYPE is refused (5.2.2)."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
-    )
+    """The door's checks (load: UTF-8 only, no DOCTYPE, loads nothing), for the signer's input.
+
+    huge_tree: the signer's input is the caller's own package, of any size."""
     try:
-        root = etree.fromstring(data, parser)
+        check_encoding(data)
+        refuse_doctype(data)
+        root = etree.fromstring(data, safe_parser(huge=True))
     except etree.XMLSyntaxError as exc:
         raise Rejected("5.2.1", str(exc)) from None
+    except ExternalLoadRefused as exc:
+        raise Rejected("5.2.2", f"the package asks to load {str(exc)[:80]!r}") from None
     # lxml-stubs' DocInfo lacks ``doctype`` (lxml has it: the DOCTYPE line, "" if none).
     if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]
         raise Rejected("5.2.2")
