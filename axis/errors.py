@@ -354,6 +354,12 @@ _ENTRIES: tuple[Code, ...] = (
         "A zip attachment cannot be opened safely (unreadable, too many members, too large or too compressed when expanded).",
         400,
     ),
+    Code(
+        "5.4.16",
+        "content.ambiguous-identity",
+        "The package names its sender, recipients or document more than once or out of place (a second MessageHeader, From, OrganId, DocumentId or ResponseFor, or one inside another element), so two readers could disagree; send exactly one of each in MessageHeader.",
+        400,
+    ),
     # 5 routing and directory
     Code(
         "5.5.1",

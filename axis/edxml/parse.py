@@ -15,6 +15,7 @@ from functools import partial
 from lxml import etree
 
 from axis.edxml import model as m
+from axis.edxml.identity import check_unambiguous
 from axis.errors import Rejected
 
 _Element = etree._Element
@@ -87,6 +88,7 @@ def parse(root: _Element) -> m.DocumentPackage | m.StatusPackage:
     """The typed package in a loaded tree: a StatusPackage when MessageHeader has StatusCode."""
     header = _header(root)
     message = _require(header, "MessageHeader", "edXMLHeader")
+    check_unambiguous(root)  # 5.4.16: every reader must find this one sender, To, DocumentId
     if _child(message, "StatusCode") is not None:
         return _status(message)
     return _document(root, header, message)

@@ -8,6 +8,7 @@ it would relay the entity's expansion or the content of a file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -70,7 +71,5 @@ def parameter_entity_to(
 
 def release_fifo(path: Path) -> None:
     """Unblock any reader stuck opening ``path`` (open for writing, close: EOF)."""
-    try:
+    with contextlib.suppress(OSError):  # ENXIO: nobody is reading it
         os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
-    except OSError:  # ENXIO: nobody is reading it
-        pass

@@ -37,10 +37,12 @@ def test_missing_from_is_a_schema_failure_naming_from() -> None:
     assert "MessageHeader" in detail and "Sender" in detail
 
 
-def test_two_from_elements_are_a_schema_failure() -> None:
+def test_two_from_elements_are_refused_as_ambiguous_before_the_schema_5_4_16() -> None:
     text = doc()
     start, end = text.index("<edXML:From>"), text.index("</edXML:From>") + len("</edXML:From>")
-    schema_detail((text[:end] + text[start:end] + text[end:]).encode())
+    with pytest.raises(Rejected) as info:
+        parse(load((text[:end] + text[start:end] + text[end:]).encode()).root)
+    assert info.value.code.code == "5.4.16"
 
 
 def test_missing_message_header_is_refused_5_4_1() -> None:
