@@ -1,8 +1,9 @@
 """Delivery by pull and the sender's view (docs/domain.md §6).
 
 /getReceivedEdocList, /countReceiveEdoc, /countReceiveStatus, /getEdoc, /updateStatus list,
-count, fetch and acknowledge deliveries addressed to agencies the caller serves (5.8.7 for any
-other); /getSentEdocList shows, per recipient of what the caller's agencies sent, the transport
+count, fetch and acknowledge deliveries addressed to agencies the caller serves (any other is
+answered as unknown, 5.1.8); /getSentEdocList shows, per recipient of what the caller's
+agencies sent, the transport
 state and the latest business status. Optional paging headers XroadVnpt-limit / -offset.
 """
 
@@ -85,11 +86,11 @@ async def count_status(hub: Hub, caller: Caller, request: web.Request) -> web.Re
 
 
 async def _own_delivery(hub: Hub, caller: Caller, delivery_id: str) -> InboxRow:
+    """The caller's delivery; someone else's gets the very answer of a missing one (5.1.8),
+    so a stranger cannot learn which ids exist (docs/security.md)."""
     row = await hub.store.get_delivery(delivery_id)
-    if row is None:
+    if row is None or row.agency_system != caller.system_id:
         raise Rejected("5.1.8", f"docId {delivery_id!r}.")
-    if row.agency_system != caller.system_id:
-        raise Rejected("5.8.7", f"docId {delivery_id!r} is addressed to {row.agency}.")
     return row
 
 

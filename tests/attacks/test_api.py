@@ -92,20 +92,22 @@ async def test_from_naming_another_systems_agency_is_refused_5_8_6(hub, pki) -> 
     await refused(hub, package_bytes(pki, document(A, (C,))), A, "5.8.6", via=B)
 
 
-async def test_fetching_another_agencys_document_is_refused_5_8_7(hub, pki) -> None:
+async def test_fetching_another_agencys_document_is_answered_as_unknown_5_1_8(hub, pki) -> None:
     await _accepted(hub, pki, A, (B,))
     delivery = (await hub.client(B).get_received_list())["data"][0]["docId"]
     status, payload = await hub.client(C).call("getEdoc", {"docId": delivery}, b"{}")
-    assert_fail((status, payload), "5.8.7")
+    assert_fail((status, payload), "5.1.8")
     assert "data" not in payload
     assert (await hub.client(B).get_received_list())["data"][0]["status"] == "queued"
 
 
-async def test_acknowledging_another_agencys_document_is_refused_5_8_7(hub, pki) -> None:
+async def test_acknowledging_another_agencys_document_is_answered_as_unknown_5_1_8(
+    hub, pki
+) -> None:
     await _accepted(hub, pki, A, (B,))
     delivery = (await hub.client(B).get_received_list())["data"][0]["docId"]
     params = {"docid": delivery, "status": "done"}
-    assert_fail(await hub.client(C).call("updateStatus", params, b"{}"), "5.8.7")
+    assert_fail(await hub.client(C).call("updateStatus", params, b"{}"), "5.1.8")
     assert (await hub.client(B).get_received_list())["data"][0]["status"] == "queued"
     sent = (await hub.client(A).get_sent_list())["data"]
     assert [row["sendStatus"] for row in sent] == ["queued"]

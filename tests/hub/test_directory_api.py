@@ -57,7 +57,7 @@ async def test_the_sender_gets_a_hub_signed_receipt_naming_digest_and_recipients
     assert etree.QName(root).localname == "edXML"
 
 
-async def test_a_receipt_for_someone_elses_document_is_refused_5_8_7(hub, pki) -> None:
+async def test_a_receipt_for_someone_elses_document_is_answered_as_unknown_5_1_8(hub, pki) -> None:
     doc_id = (await hub.client(A).send_edoc(package_bytes(pki, document(A, (B,))), A))["DocId"]
     status, reply = await hub.client(B).call("getReceipt", {"docId": doc_id}, b"{}")
-    assert (status, reply["ErrorCode"]) == (403, "5.8.7")
+    assert (status, reply["ErrorCode"]) == (404, "5.1.8")

@@ -80,7 +80,9 @@ async def test_a_status_body_sent_as_edoc_is_refused_5_4_12(hub, pki) -> None:
     await _refused(hub, hub.client(B), data, B, "5.4.12", kind="edoc")
 
 
-async def test_reading_a_document_addressed_to_another_agency_is_refused_5_8_7(hub, pki) -> None:
+async def test_reading_a_document_addressed_to_another_agency_is_answered_as_unknown_5_1_8(
+    hub, pki
+) -> None:
     await _send_raw(hub.client(A), package_bytes(pki, document(A, (B,))), A)
     (row,) = (await hub.client(B).get_received_list())["data"]
     intruder = hub.client(C)
@@ -89,7 +91,7 @@ async def test_reading_a_document_addressed_to_another_agency_is_refused_5_8_7(h
         ("updateStatus", {"docid": row["docId"], "status": "done"}),
     ):
         code, payload = await intruder.call(operation, params, b"{}")
-        assert (code, payload["ErrorCode"]) == (403, "5.8.7"), payload
+        assert (code, payload["ErrorCode"]) == (404, "5.1.8"), payload
     assert (await hub.client(B).get_received_list())["data"][0]["status"] == "queued"
 
 
