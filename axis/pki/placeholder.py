@@ -2,19 +2,21 @@
 
 ``xmldsig.verify`` asks this module first, before any structure or crypto check, so a
 placeholder gets 5.3.4 / 2.3.4 ("proves nothing") rather than a failure code that would suggest
-someone tried to sign and got it wrong. The signals are facts readable without cryptography,
-each seen in real traffic; they are deliberately narrow (docs/decisions.md "What makes a
-signature a placeholder"):
+someone tried to sign and got it wrong. Only what cannot be checked at all may be a
+placeholder: an XMLDSig Signature that can be checked (a SignatureValue and a usable key: a
+certificate that decodes, or a KeyValue) is verified on its merits and its failure is a
+failure, whatever else it carries (docs/decisions.md "A checkable signature is never a
+placeholder"). The signals, facts readable without cryptography, each seen in real traffic:
 
 1. a ``Signature`` element in the header that is not in the XMLDSig namespace;
 2. an XMLDSig Signature with no or an empty SignatureValue (vendors that send an empty shell);
+and, for an XMLDSig Signature with a value but no usable key:
 3. a SignatureValue from ``COPIED_VALUES``: values seen pasted into unrelated packages;
 4. a truncated certificate: X509Certificate decodes to the start of a DER SEQUENCE whose declared
    length runs past the data (``MIIFqTCCBJG`` announces 1,453 bytes and carries 8).
 
-Not signals: an undecodable but untruncated certificate (5.3.14), a known real certificate
-(certificates are public; a signature made with it must verify or fail on its merits), a
-value that simply does not verify (5.3.2 / 5.3.3).
+Not signals: an undecodable but untruncated certificate (5.3.14), a value that simply does not
+verify (5.3.2 / 5.3.3), a copied value or a truncated certificate next to a usable key.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import base64
 import binascii
 import hashlib
 
+from cryptography import x509
 from lxml import etree
 
 from axis.pki.profile import DS
@@ -59,6 +62,8 @@ def placeholder_reason(sig: etree._Element) -> str:
     text = "".join((value.text or "").split()) if value is not None else ""
     if not text:
         return "the SignatureValue is empty"
+    if has_usable_key(sig):
+        return ""  # checkable: it verifies or fails on its merits
     decoded = decode_base64(text)
     if decoded is not None and hashlib.sha256(decoded).hexdigest() in COPIED_VALUES:
         return "the SignatureValue is one copied into unrelated packages"
@@ -66,6 +71,20 @@ def placeholder_reason(sig: etree._Element) -> str:
         if is_truncated_der("".join((node.text or "").split())):
             return "the certificate is truncated"
     return ""
+
+
+def has_usable_key(sig: etree._Element) -> bool:
+    """A certificate that decodes as X.509, or a KeyValue with content, anywhere in ``sig``."""
+    for node in sig.iter(f"{{{DS}}}X509Certificate"):
+        der = decode_base64(node.text or "")
+        if der:
+            try:
+                x509.load_der_x509_certificate(der)
+            except ValueError:
+                continue
+            return True
+    key_values = sig.iter(f"{{{DS}}}KeyValue")
+    return any(str(node.xpath("normalize-space(.)")) for node in key_values)
 
 
 def is_truncated_der(text: str) -> bool:

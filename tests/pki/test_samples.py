@@ -57,10 +57,26 @@ def test_a_sample_signature_is_a_placeholder_warning_when_optional_2_3_4(
     assert [f.code for f in verdict.findings] == ["2.3.4"]
 
 
-def test_the_xmldsig_namespaced_sample_is_a_placeholder_by_its_copied_value(
+def test_the_xmldsig_namespaced_sample_is_checkable_so_its_copied_value_is_a_failure(
     trust: TrustStore,
 ) -> None:
-    verdict = verify(_load_recovering("edoc.edxml"), mode="optional", trust=trust)
+    # edoc.edxml: XMLDSig namespace, the copied SignatureValue, a real VNPT-CA certificate.
+    # It can be checked, so it is verified and fails (docs/decisions.md "A checkable signature
+    # is never a placeholder"): SHA-1 is refused first, and with legacy allowed the value fails.
+    root = _load_recovering("edoc.edxml")
+    with pytest.raises(Rejected) as refused:
+        verify(root, mode="optional", trust=trust)
+    assert refused.value.code.code == "5.3.5"
+    with pytest.raises(Rejected) as failed:
+        verify(root, mode="optional", trust=trust, allow_legacy=True)
+    assert failed.value.code.code in ("5.3.2", "5.3.3")
+
+
+def test_the_copied_value_without_a_usable_key_is_still_a_placeholder(trust: TrustStore) -> None:
+    root = _load_recovering("edoc.edxml")
+    for key_info in root.iter("{http://www.w3.org/2000/09/xmldsig#}KeyInfo"):
+        key_info.getparent().remove(key_info)
+    verdict = verify(root, mode="optional", trust=trust)
     assert verdict.kind == "placeholder"
     assert "copied" in verdict.findings[0].detail
 
