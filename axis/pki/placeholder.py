@@ -2,21 +2,25 @@
 
 ``xmldsig.verify`` asks this module first, before any structure or crypto check, so a
 placeholder gets 5.3.4 / 2.3.4 ("proves nothing") rather than a failure code that would suggest
-someone tried to sign and got it wrong. Only what cannot be checked at all may be a
-placeholder: an XMLDSig Signature that can be checked (a SignatureValue and a usable key: a
-certificate that decodes, or a KeyValue) is verified on its merits and its failure is a
-failure, whatever else it carries (docs/decisions.md "A checkable signature is never a
-placeholder"). The signals, facts readable without cryptography, each seen in real traffic:
+someone tried to sign and got it wrong. Apart from a value known to be copied, only what cannot
+be checked at all may be a placeholder: an XMLDSig Signature that can be checked (a
+SignatureValue and a usable key: a certificate that decodes, or a KeyValue) is verified on its
+merits and its failure is a failure, whatever else it carries (docs/decisions.md "A checkable
+signature is never a placeholder"). The signals, facts readable without cryptography, each seen
+in real traffic:
 
 1. a ``Signature`` element in the header that is not in the XMLDSig namespace;
 2. an XMLDSig Signature with no or an empty SignatureValue (vendors that send an empty shell);
+3. a SignatureValue from ``COPIED_VALUES``: values seen pasted into unrelated packages (a known
+   non-signature: real traffic pairs it with real VNPT-CA certificates), unless the certificate
+   beside it chains to one of OUR trust anchors: xmldsig.verify then checks it on its merits, so
+   a trusted signer's certificate never rides on a copied value;
 and, for an XMLDSig Signature with a value but no usable key:
-3. a SignatureValue from ``COPIED_VALUES``: values seen pasted into unrelated packages;
 4. a truncated certificate: X509Certificate decodes to the start of a DER SEQUENCE whose declared
    length runs past the data (``MIIFqTCCBJG`` announces 1,453 bytes and carries 8).
 
 Not signals: an undecodable but untruncated certificate (5.3.14), a value that simply does not
-verify (5.3.2 / 5.3.3), a copied value or a truncated certificate next to a usable key.
+verify (5.3.2 / 5.3.3), a truncated certificate next to a usable key.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ from axis.pki.profile import DS
 COPIED_VALUES: frozenset[str] = frozenset(
     {"84c02a25a4444b7e57b4fb78e4ef2e7681c64030618865204b5dff00fd86430b"}
 )
+
+
+COPIED_REASON = "the SignatureValue is one copied into unrelated packages"
 
 
 def decode_base64(text: str) -> bytes | None:
@@ -62,11 +69,13 @@ def placeholder_reason(sig: etree._Element) -> str:
     text = "".join((value.text or "").split()) if value is not None else ""
     if not text:
         return "the SignatureValue is empty"
-    if has_usable_key(sig):
-        return ""  # checkable: it verifies or fails on its merits
     decoded = decode_base64(text)
     if decoded is not None and hashlib.sha256(decoded).hexdigest() in COPIED_VALUES:
-        return "the SignatureValue is one copied into unrelated packages"
+        # A value known to be pasted into unrelated packages was made for none of them: with or
+        # without a key beside it, it proves nothing (stripping the signature would too).
+        return COPIED_REASON
+    if has_usable_key(sig):
+        return ""  # checkable: it verifies or fails on its merits
     for node in sig.iter(f"{{{DS}}}X509Certificate"):
         if is_truncated_der("".join((node.text or "").split())):
             return "the certificate is truncated"

@@ -83,6 +83,14 @@ class TrustStore:
                 self._cache[key] = signer
         return signer.judge(at, expected_agency)
 
+    def chains(self, cert: x509.Certificate, chain: list[x509.Certificate], at: datetime) -> bool:
+        """Whether ``cert`` chains to one of the anchors (nothing else judged)."""
+        try:
+            self._path(cert, chain, at if at.tzinfo else at.replace(tzinfo=UTC))
+        except Rejected:
+            return False
+        return True
+
     def _examine(
         self, cert: x509.Certificate, chain: list[x509.Certificate], at: datetime
     ) -> _Signer:

@@ -27,7 +27,12 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from lxml import etree
 
 from axis.errors import Finding, Rejected
-from axis.pki.placeholder import decode_base64, non_dsig_signature, placeholder_reason
+from axis.pki.placeholder import (
+    COPIED_REASON,
+    decode_base64,
+    non_dsig_signature,
+    placeholder_reason,
+)
 from axis.pki.profile import C14N_METHODS, DS, NS, SIGNATURE_METHODS, Profile, check_structure
 from axis.pki.signing import sign
 from axis.pki.trust import TrustStore
@@ -86,7 +91,7 @@ def verify(
         )
     sig = signatures[0]
     reason = placeholder_reason(sig)
-    if reason:
+    if reason and not (reason == COPIED_REASON and _trusted_signer(sig, trust, at)):
         return _placeholder(mode, reason)
     profile = check_structure(sig, root)
     if profile.legacy and not allow_legacy:
@@ -102,6 +107,18 @@ def verify(
         findings = (Finding("2.3.6", f"{profile.signature_method}"),)
     subject = cert.subject.rfc4514_string()
     return SignatureVerdict("verified", profile.legacy, subject, agency, findings)
+
+
+def _trusted_signer(sig: etree._Element, trust: TrustStore | None, at: datetime | None) -> bool:
+    """True if the signature's certificate chains to one of our anchors (docs/decisions.md "A
+    checkable signature is never a placeholder"): then a copied value is a forgery, not a quirk."""
+    if trust is None:
+        return False
+    try:
+        cert, chain, _ = _certificates(sig)
+    except Rejected:
+        return False
+    return trust.chains(cert, chain, at or datetime.now(UTC))
 
 
 def _placeholder(mode: str, reason: str) -> SignatureVerdict:
