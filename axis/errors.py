@@ -103,6 +103,12 @@ _ENTRIES: tuple[Code, ...] = (
         "A namespace prefix is used without being declared; declare it (e.g. xmlns:edXML) where it is used.",
         400,
     ),
+    Code(
+        "2.2.3",
+        "xml.well-known-prefix-declared",
+        "The well-known prefixes edXML and/or xlink were used undeclared; the hub declared them on the root before parsing (lenient repair). Declare them in the package.",
+        200,
+    ),
     Code("5.2.4", "xml.leading-garbage", "Bytes precede the XML declaration; remove them.", 400),
     Code(
         "2.2.4",
