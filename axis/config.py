@@ -92,6 +92,13 @@ class DemoConfig:
 
 
 @dataclass(frozen=True)
+class DirectoryConfig:
+    # Which agencies a system may register (registerAgency, docs/decisions.md): "own-units" =
+    # only ids whose level-1 unit (L##, e.g. H47) is one it already serves; "any" = any unit.
+    register_scope: Literal["own-units", "any"] = "own-units"
+
+
+@dataclass(frozen=True)
 class Config:
     hub: HubConfig = field(default_factory=HubConfig)
     intake: IntakeConfig = field(default_factory=IntakeConfig)
@@ -100,6 +107,7 @@ class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     log: LogConfig = field(default_factory=LogConfig)
     demo: DemoConfig = field(default_factory=DemoConfig)
+    directory: DirectoryConfig = field(default_factory=DirectoryConfig)
 
     @property
     def data_dir(self) -> Path:
@@ -119,6 +127,7 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("signature", "mode"): ("required", "optional", "off", "policy"),
     ("store", "backend"): ("sqlite",),
     ("log", "format"): ("json", "console", "auto"),
+    ("directory", "register_scope"): ("own-units", "any"),
 }
 
 

@@ -103,6 +103,12 @@ _ENTRIES: tuple[Code, ...] = (
         "A namespace prefix is used without being declared; declare it (e.g. xmlns:edXML) where it is used.",
         400,
     ),
+    Code(
+        "2.2.3",
+        "xml.well-known-prefix-declared",
+        "The well-known prefixes edXML and/or xlink were used undeclared; the hub declared them on the root before parsing (lenient repair). Declare them in the package.",
+        200,
+    ),
     Code("5.2.4", "xml.leading-garbage", "Bytes precede the XML declaration; remove them.", 400),
     Code(
         "2.2.4",
@@ -378,6 +384,24 @@ _ENTRIES: tuple[Code, ...] = (
         "The agency file has an invalid row; the detail names it.",
         400,
     ),
+    Code(
+        "5.5.8",
+        "directory.bad-agency-id",
+        "An agency id (id, code or pcode) is not VVV.ZZ.YY.L## in ASCII (3, 2 and 2 digits, a letter A-K and 2 digits); correct it.",
+        400,
+    ),
+    Code(
+        "5.5.9",
+        "directory.agency-has-mail",
+        "Documents are still waiting for that agency; fetch and acknowledge them (getReceivedEdocList, getEdoc, updateStatus) before deleting it.",
+        409,
+    ),
+    Code(
+        "5.5.10",
+        "directory.agency-id-retired",
+        "That id belonged to an agency another system deleted with document history; ids with history are never given to a new owner. Ask the operator.",
+        409,
+    ),
     # 6 business rules
     Code(
         "2.6.1",
@@ -500,6 +524,12 @@ _ENTRIES: tuple[Code, ...] = (
         "5.8.8",
         "auth.foreign-agency",
         "Agencies may only be registered or deleted under the calling system.",
+        403,
+    ),
+    Code(
+        "5.8.10",
+        "auth.foreign-unit",
+        "The agency belongs to a unit (province or central body, the L## of its id) the calling system does not serve; register it under its own system, or ask the operator (directory.register_scope).",
         403,
     ),
     Code("5.8.9", "auth.bad-timestamp", "XroadVnpt-timestamp is not ddMMyyyyTHHmmss+NNNN.", 401),

@@ -30,6 +30,12 @@ def sdk_timestamp(now: datetime | None = None) -> str:
     return now.strftime("%d%m%YT%H%M%S") + "+" + f"{now.microsecond // 1000:04d}"
 
 
+def sdk_body(data: bytes) -> bytes:
+    """What the real SDK puts on the wire for a sendEdoc file: its bytes and one CRLF
+    (recorded, tests/data/sdk-wire/README.md fact 1); hash-file covers the file alone."""
+    return data + b"\r\n"
+
+
 def java_hex_sha256(data: bytes) -> str:
     """The SDK's hash-file: SHA-256 bytes as hex WITHOUT zero padding per byte (0x0a -> "a")."""
     return "".join(format(byte, "x") for byte in hashlib.sha256(data).digest())
@@ -112,7 +118,8 @@ class VxpClient:
             "from": from_agency,
             "hash-file": java_hex_sha256(data),
         }
-        _, payload = await self.call("sendEdoc", params, data, "application/octet-stream")
+        body = sdk_body(data)
+        _, payload = await self.call("sendEdoc", params, body, "application/octet-stream")
         return payload
 
     async def get_received_list(self, messagetype: str = "edoc", limit: int | None = None) -> dict:

@@ -62,20 +62,21 @@ def _middleware(cfg: Config, limit: InFlight) -> Any:
         request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         if limit.current >= limit.maximum:
-            return fail(AxisError("4.7.2", f"{limit.current} requests in flight."), retry_after)
+            overload = AxisError("4.7.2", f"{limit.current} requests in flight.")
+            return fail(overload, retry_after, request.path)
         limit.current += 1
         try:
             return await handler(request)
         except AxisError as exc:
             if exc.code.klass != 5 or exc.code.http >= 500:
                 log.warning("refused", path=request.path, code=exc.code.code, detail=exc.detail)
-            return fail(exc, retry_after)
+            return fail(exc, retry_after, request.path)
         except web.HTTPException:
             raise
         except Exception:
             request_id = uuid.uuid4().hex[:12]
             log.exception("internal error", path=request.path, request_id=request_id)
-            return fail(AxisError("5.7.3", f"Request id {request_id}."))
+            return fail(AxisError("5.7.3", f"Request id {request_id}."), path=request.path)
         finally:
             limit.current -= 1
 

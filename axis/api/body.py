@@ -7,6 +7,10 @@ relying on aiohttp's client_max_size. ``read_limited`` keeps a (small) body in m
 touches the disk), a body beyond SPOOL_ABOVE goes to a temporary file under <data_dir>/tmp
 while it streams in, with its SHA-256 computed on the way (hash-file, docs/domain.md §6), so a
 50 MB package never exists as one Python bytes object.
+
+The real SDK appends CRLF to every sendEdoc body and hashes the file alone (docs/domain.md §6),
+so the reader also keeps the SHA-256 of the body without its last two bytes when they are CRLF;
+``Body.strip_crlf`` then drops them by size (a spool file is truncated, not copied).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from aiohttp import web
 
 from axis.errors import Rejected
 
+CRLF = b"\r\n"
 CHUNK = 64 * 1024
 SPOOL_ABOVE = 1 << 20  # bodies larger than this are spooled to a file
 SPOOL_SUFFIX = ".body"
@@ -53,6 +58,20 @@ class Body:
     digest: bytes  # SHA-256 of the body
     data: bytes | None = None
     path: Path | None = None
+    # SHA-256 of the body without its final CRLF, when it ends with one (the SDK's framing).
+    digest_before_crlf: bytes | None = None
+
+    def strip_crlf(self) -> None:
+        """Drop the final CRLF (only valid when digest_before_crlf is set): by size, no copy
+        of a spooled body."""
+        if self.digest_before_crlf is None:
+            raise ValueError("the body does not end with CRLF")
+        self.size -= len(CRLF)
+        self.digest, self.digest_before_crlf = self.digest_before_crlf, None
+        if self.path is not None:
+            os.truncate(self.path, self.size)
+        elif self.data is not None:
+            self.data = self.data[: self.size]
 
     @property
     def source(self) -> bytes | Path:
@@ -80,7 +99,8 @@ async def spool_limited(
 ) -> Body:
     """The body under ``limit``: in memory up to ``spool_above`` bytes, else in a spool file."""
     _check_declared(request, limit)
-    sha = hashlib.sha256()
+    sha = hashlib.sha256()  # over all but the last two bytes, which wait in ``tail``
+    tail = b""
     parts: list[bytes] = []
     total = 0
     out: BinaryIO | None = None
@@ -90,7 +110,9 @@ async def spool_limited(
             total += len(chunk)
             if total > limit:
                 raise Rejected("5.1.1", f"More than {limit} bytes.")
-            sha.update(chunk)
+            held = tail + chunk
+            sha.update(held[: -len(CRLF)])
+            tail = held[-len(CRLF) :]
             if out is None and total > spool_above:
                 out, path = _open_spool(spool_dir)
                 out.writelines(parts)
@@ -105,10 +127,12 @@ async def spool_limited(
         if path is not None:
             path.unlink(missing_ok=True)
         raise
+    before_crlf = sha.digest() if tail == CRLF else None
+    sha.update(tail)
     if out is not None:
         out.close()
-        return Body(total, sha.digest(), path=path)
-    return Body(total, sha.digest(), data=b"".join(parts))
+        return Body(total, sha.digest(), path=path, digest_before_crlf=before_crlf)
+    return Body(total, sha.digest(), data=b"".join(parts), digest_before_crlf=before_crlf)
 
 
 def _open_spool(spool_dir: Path) -> tuple[BinaryIO, Path]:

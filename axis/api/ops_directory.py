@@ -1,7 +1,8 @@
 """/getAgenciesList, /registerAgency, /deleteAgency: the directory over the SDK protocol.
 
-A system registers and deletes agencies only under itself (5.8.8): the new agency is served by
-the caller, and its parent (pcode), when given, must be an agency the caller serves too.
+A system registers and deletes agencies only under itself: ``pcode`` is its own system id (a
+top-level agency) or an agency it serves; ids are strict and ASCII; the rules and their codes
+are in axis/directory/registry.py.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from axis.api.body import read_limited
 from axis.api.hub import Hub
 from axis.api.ops_inbox import _paging
 from axis.api.responses import ok
+from axis.directory import registry
 from axis.directory.importer import to_row
 from axis.errors import Rejected
 from axis.store.base import AgencyRow
@@ -46,15 +48,19 @@ async def agencies_list(hub: Hub, caller: Caller, request: web.Request) -> web.R
     return ok(data=[_agency_json(row) for row in rows])
 
 
+def _exact_ids(body: dict[str, Any]) -> None:
+    """id, code and pcode exactly as sent (to_row strips whitespace; ids get no such grace)."""
+    for key in ("id", "code", "pcode"):
+        value = body.get(key)
+        if value not in (None, "") and (not isinstance(value, str) or value != value.strip()):
+            raise Rejected("5.5.8", f"{key} {value!a}.")
+
+
 async def register_agency(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
-    row = to_row(await _json_body(request), where="registerAgency body")
-    if row.pid:
-        parent = await hub.store.get_agency(row.pid)
-        if parent is None:
-            raise Rejected("5.5.6", f"pcode {row.pid!r}.")
-        if parent.system_id != caller.system_id:
-            raise Rejected("5.8.8", f"Parent {row.pid} is not served by {caller.system_id}.")
-    new = AgencyRow(**{**row.__dict__, "system_id": caller.system_id, "upstream": None})
+    body = await _json_body(request)
+    _exact_ids(body)
+    row = to_row({**body, "system_id": None, "upstream": None}, where="registerAgency body")
+    new = await registry.check_registration(hub.cfg, hub.store, caller.system_id, row)
     hub.directory.forget(row.id)
     if not await hub.store.add_agency(new):
         raise Rejected("5.5.4", f"{row.id}.")
@@ -67,12 +73,7 @@ async def delete_agency(hub: Hub, caller: Caller, request: web.Request) -> web.R
     agency_id = str(body.get("id") or body.get("code") or caller.params.get("id") or "")
     if not agency_id:
         raise Rejected("5.1.4", 'The body must name the agency: {"id": ...}.')
-    row = await hub.store.get_agency(agency_id)
-    if row is None:
-        raise Rejected("5.5.5", f"{agency_id}.")
-    if row.system_id != caller.system_id:
-        raise Rejected("5.8.8", f"{agency_id} is not served by {caller.system_id}.")
-    await hub.store.delete_agency(agency_id)
+    await registry.delete(hub.store, caller.system_id, agency_id)
     hub.directory.forget(agency_id)
     log.info("agency deleted", agency=agency_id, system=caller.system_id)
     return ok(id=agency_id)

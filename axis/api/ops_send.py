@@ -3,7 +3,12 @@
 /sendEdoc (docs/domain.md §6): headers servicetype, messagetype (edoc|status), from, hash-file;
 body the .edxml bytes. Authorisation first (From must be served by the caller, 5.8.6), then the
 body streams in under the size limit, hash-file is compared, and the intake pipeline runs
-(axis/intake/pipeline.py). The answer comes after the commit, with DocId.
+(axis/intake/pipeline.py). The answer comes after the commit, with DocId (and every refusal
+carries ``"DocId": ""``: the SDK reads it unconditionally, see app.py's middleware).
+
+Framing (docs/domain.md §6): the real SDK sends the file followed by one CRLF and hashes the
+file alone. When hash-file matches only the body without that final CRLF, the CRLF is dropped
+and the file is what is stored and delivered. No other trailing bytes are forgiven.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from datetime import datetime
 from aiohttp import web
 
 from axis.api.auth import Caller
-from axis.api.body import spool_limited
+from axis.api.body import Body, spool_limited
 from axis.api.hub import Hub
 from axis.api.responses import ok, warnings
 from axis.errors import Finding, Rejected
@@ -32,6 +37,17 @@ def hash_matches(claimed: str, digest: bytes) -> bool:
     return claimed in (digest.hex(), "".join(format(b, "x") for b in digest))
 
 
+def _check_hash_file(claimed: str, body: Body) -> None:
+    """hash-file over the whole body, or over the body without its one final CRLF (the SDK's
+    framing: then the CRLF is stripped); anything else is 5.1.3."""
+    if hash_matches(claimed, body.digest):
+        return
+    if body.digest_before_crlf is not None and hash_matches(claimed, body.digest_before_crlf):
+        body.strip_crlf()
+        return
+    raise Rejected("5.1.3")
+
+
 async def send_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
     message_type = caller.param("messagetype").lower()
     if message_type not in MESSAGE_TYPES:
@@ -44,10 +60,9 @@ async def send_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Respo
         raise Rejected("5.8.6", f"{from_agency} is not served by {caller.system_id}.")
     body = await spool_limited(request, hub.cfg.intake.max_body_bytes, hub.spool_dir)
     try:
+        _check_hash_file(claimed, body)
         if not body.size:
             raise Rejected("5.1.2")
-        if not hash_matches(claimed, body.digest):
-            raise Rejected("5.1.3")
         received = datetime.now().astimezone()
         ctx = Intake(body.source, caller.system_id, from_agency, message_type, received)
         await hub.pipeline.run(ctx)

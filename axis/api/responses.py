@@ -3,6 +3,11 @@
 Every refusal carries a catalogue code and a sentence a person can act on, with the catalogue's
 HTTP status (docs/domain.md §6; axis/errors.py). Successes add the operation's fields (DocId, data,
 count) and, where useful, ``code`` and ``warnings``.
+
+The real SDK reads ``DocId`` from every sendEdoc answer without checking and dies when it is
+missing (docs/domain.md §6), so every sendEdoc refusal, wherever it is produced (auth, the
+middleware's overload and internal-error answers, the operation), carries ``"DocId": ""``.
+The other operations' callers tolerate a FAIL answer without data/count.
 """
 
 from __future__ import annotations
@@ -29,12 +34,19 @@ def warnings(findings: list[Finding]) -> list[dict[str, str]]:
     return [{"code": f.code, "desc": f.reason} for f in findings]
 
 
-def fail(exc: AxisError, retry_after_s: int | None = None) -> web.Response:
+# Operations whose answers the SDK reads a field from even on refusal, and that field's value.
+_ALWAYS_READ = {"/sendedoc": {"DocId": ""}}
+
+
+def fail(exc: AxisError, retry_after_s: int | None = None, path: str = "") -> web.Response:
+    """The FAIL answer for ``exc``; ``path`` (the request's) adds what that operation's SDK
+    caller always reads (sendEdoc: DocId)."""
     body = {
         "status": "FAIL",
         "ErrorCode": exc.code.code,
         "ErrorDesc": exc.reason,
         "code": exc.code.slug,
+        **_ALWAYS_READ.get(path.rstrip("/").lower(), {}),
     }
     response = web.json_response(body, status=exc.code.http, dumps=_dumps)
     if isinstance(exc, StoreUnavailable) or exc.code.http == 503:

@@ -85,7 +85,7 @@ def load(
     data = data[_document_start(data, policy, findings) :]
     check_encoding(data)
     refuse_doctype(data)
-    root = _parse(data)
+    data, root = _parse_declaring_known_prefixes(data, policy, findings)
     _refuse_loading(root)
     _check_tree(root, max_depth, max_attribute_chars)
     return Loaded(root=root, data=data, findings=findings)
@@ -114,7 +114,17 @@ def load_file(
         if not _scan_for_doctype(source, start):
             raise Rejected("5.1.2", "the package is empty")
         source.seek(start)
-        root = _parse_from(source, path.stat().st_size - start)
+        try:
+            root = _parse_from(source, path.stat().st_size - start)
+        except Rejected as exc:
+            if exc.code.code != "5.2.3" or policy != "lenient":
+                raise
+            # The rare lenient prefix repair rewrites bytes: done in memory (see below).
+            source.seek(start)
+            data, root = _parse_declaring_known_prefixes(source.read(), policy, findings)
+            _refuse_loading(root)
+            _check_tree(root, max_depth, max_attribute_chars)
+            return Loaded(root=root, data=data, findings=findings)
     _refuse_loading(root)
     _check_tree(root, max_depth, max_attribute_chars)
     return Loaded(root=root, data=path, findings=findings, offset=start)
@@ -340,3 +350,64 @@ def _check_tree(root: etree._Element, max_depth: int, max_attribute_chars: int) 
         raise Rejected("5.2.5", f"elements nested deeper than {max_depth}")
     if huge(root):
         raise Rejected("5.2.8", f"an attribute longer than {max_attribute_chars} characters")
+
+
+# Undeclared prefixes (docs/domain.md §3): the VNPT SDK's own example package (samples'
+# edoc.edxml) uses ``edXML`` and ``xlink`` where they are not declared, and the vendor's
+# library reads it. Under lenient exactly these two well-known prefixes are declared on the
+# root, with their one possible meaning, and the package is parsed again (2.2.3); any other
+# undeclared prefix, or strict, stays 5.2.3. The repaired bytes are what the store keeps.
+WELL_KNOWN_PREFIXES = {"edXML": NS, "xlink": "http://www.w3.org/1999/xlink"}
+_UNDECLARED = re.compile(r"Namespace prefix (\S+) (?:for \S+ )?on \S+ is not defined")
+_ROOT_START = re.compile(rb"<!--.*?-->|<\?.*?\?>|<(?P<name>[A-Za-z_][\w.:-]*)", re.S)
+
+
+def _parse_declaring_known_prefixes(
+    data: bytes, policy: str, findings: list[Finding]
+) -> tuple[bytes, etree._Element]:
+    """Parse ``data``; under lenient, repair undeclared well-known prefixes (see above)."""
+    huge = len(data) > HUGE_TREE_ABOVE
+    try:
+        return data, etree.fromstring(data, _parser(huge))
+    except etree.XMLSyntaxError as exc:
+        error = exc
+    except ExternalLoadRefused as exc:
+        raise _load_refused(exc) from None
+    if policy != "lenient" or _libxml2_code(error) != etree.ErrorTypes.NS_ERR_UNDEFINED_NAMESPACE:
+        raise _syntax_error(error)
+    prefixes = _undeclared_prefixes(data, huge)
+    if not prefixes or not prefixes <= WELL_KNOWN_PREFIXES.keys():
+        raise _syntax_error(error)
+    repaired = _declare_on_root(data, sorted(prefixes))
+    if repaired is None:
+        raise _syntax_error(error)
+    root = _parse(repaired)
+    declared = ", ".join(f"xmlns:{p}" for p in sorted(prefixes))
+    findings.append(Finding("2.2.3", f"declared {declared} on the root"))
+    return repaired, root
+
+
+def _undeclared_prefixes(data: bytes, huge: bool) -> set[str]:
+    """Every prefix libxml2 finds undeclared; empty if it finds any other kind of error.
+    The thread's error log is cleared first: it still holds earlier documents' errors."""
+    etree.clear_error_log()
+    try:
+        etree.fromstring(data, _parser(huge))
+    except etree.XMLSyntaxError as exc:
+        prefixes = set()
+        for error in exc.error_log:  # type: ignore[attr-defined]
+            match = _UNDECLARED.search(error.message or "")
+            if error.type != etree.ErrorTypes.NS_ERR_UNDEFINED_NAMESPACE or match is None:
+                return set()
+            prefixes.add(match[1])
+        return prefixes
+    return set()
+
+
+def _declare_on_root(data: bytes, prefixes: list[str]) -> bytes | None:
+    """``data`` with xmlns:<prefix> declarations added to the root's start tag."""
+    for token in _ROOT_START.finditer(data):
+        if token["name"] is not None:
+            attrs = "".join(f' xmlns:{p}="{WELL_KNOWN_PREFIXES[p]}"' for p in prefixes)
+            return data[: token.end()] + attrs.encode() + data[token.end() :]
+    return None

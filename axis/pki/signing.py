@@ -103,7 +103,7 @@ def sign(
     ctx.sign(sig)
     _add_certificates(sig, certs)
     cert_der = certs[0].public_bytes(Encoding.DER)
-    spliced = _splice(data, header, etree.tostring(sig), cert_der)
+    spliced = _splice(data, header, _fragment(sig), cert_der)
     if spliced is not None:
         return spliced
     whole = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
@@ -133,6 +133,30 @@ def _add_certificates(sig: etree._Element, certs: list[x509.Certificate]) -> Non
     for cert in certs:
         node = etree.SubElement(data, f"{{{DS}}}X509Certificate")
         node.text = base64.b64encode(cert.public_bytes(Encoding.DER)).decode("ascii")
+
+
+_SIGNATURE_START = re.compile(rb"<ds:Signature\b[^>]*>")
+_XPATH_START = re.compile(rb"<dsig-xpath:XPath\b[^>]*>")
+
+
+def _fragment(sig: etree._Element) -> bytes:
+    """The Signature's bytes declaring only the namespaces its own prefixes use.
+
+    Serialising a subtree repeats every namespace in scope (here the package's default and
+    ``edXML``) on its first element; VNPT's jdom2 library cannot read a prefixed element that
+    redeclares the default namespace (docs/domain.md §3), so the start tag keeps only
+    ``xmlns:ds``. The XPath filter's expression uses the ``edXML`` prefix, so its own element
+    declares it. Exclusive c14n of SignedInfo renders only visibly used prefixes, which these
+    are not, so the signature value does not change (``_splice`` verifies it anyway).
+    """
+    raw = etree.tostring(sig)
+    raw = _SIGNATURE_START.sub(f'<ds:Signature xmlns:ds="{DS}">'.encode(), raw, count=1)
+    return _XPATH_START.sub(
+        f'<dsig-xpath:XPath xmlns:dsig-xpath="{FILTER2}" xmlns:edXML="{NS}" '
+        'Filter="subtract">'.encode(),
+        raw,
+        count=1,
+    )
 
 
 def _splice(data: bytes, header: etree._Element, fragment: bytes, cert_der: bytes) -> bytes | None:

@@ -238,7 +238,39 @@ class SqliteStore(Queries):
                 await self._event(
                     conn, "agency-registered", now(), agency=row.id, system_id=row.system_id or ""
                 )
+                # Its former owner taking a retired id back: the id is live again.
+                await conn.execute(
+                    "DELETE FROM retired_agencies WHERE id = ? AND system_id = ?",
+                    (row.id, row.system_id or ""),
+                )
             return cursor.rowcount > 0
+
+    async def retire_agency(self, agency_id: str, system_id: str) -> int:
+        """Delete an agency unless deliveries still wait for it (returns how many; then nothing
+        changes). An id with document history is kept in retired_agencies with its owner."""
+        async with self.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT COUNT(*) FROM deliveries WHERE agency = ? AND state != 'done'",
+                (agency_id,),
+            )
+            waiting = int((await cursor.fetchone() or (0,))[0])
+            if waiting:
+                return waiting
+            cursor = await conn.execute(
+                "SELECT 1 FROM deliveries WHERE agency = ? UNION ALL "
+                "SELECT 1 FROM documents WHERE from_agency = ? LIMIT 1",
+                (agency_id, agency_id),
+            )
+            if await cursor.fetchone() is not None:
+                await conn.execute(
+                    "INSERT INTO retired_agencies (id, system_id, retired_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET system_id = excluded.system_id, "
+                    "retired_at = excluded.retired_at",
+                    (agency_id, system_id, now()),
+                )
+            await conn.execute("DELETE FROM agencies WHERE id = ?", (agency_id,))
+            await self._event(conn, "agency-deleted", now(), agency=agency_id, system_id=system_id)
+            return 0
 
     async def delete_agency(self, agency_id: str) -> bool:
         async with self.transaction() as conn:

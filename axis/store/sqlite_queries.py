@@ -89,6 +89,11 @@ class Queries:
         )
         return [AgencyRow(*row) for row in rows]
 
+    async def retired_owner(self, agency_id: str) -> str | None:
+        """The system that deleted this agency id with its history (migration 004), if any."""
+        rows = await self._read("SELECT system_id FROM retired_agencies WHERE id = ?", (agency_id,))
+        return str(rows[0][0]) if rows else None
+
     async def count_agencies(self) -> int:
         return int((await self._read("SELECT COUNT(*) FROM agencies"))[0][0])
 

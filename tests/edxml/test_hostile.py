@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from axis.edxml import load
+from axis.edxml import load, load_file
 from axis.errors import Rejected
 
 ROOT_OPEN = b'<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">'
@@ -146,6 +146,45 @@ def test_undefined_entity_reference_is_refused_5_2_1() -> None:
 
 def test_undeclared_prefix_is_refused_5_2_3() -> None:
     assert refused(ROOT_OPEN + b"<x:a/></edXML>") == "5.2.3"
+
+
+XLINK = b'<edXML:AttachmentEncoded><edXML:Reference xlink:href="cid:1"/></edXML:AttachmentEncoded>'
+
+
+def test_undeclared_edxml_and_xlink_are_declared_under_lenient_2_2_3() -> None:
+    loaded = load(ROOT_OPEN + XLINK + b"</edXML>", policy="lenient")
+    assert [f.code for f in loaded.findings] == ["2.2.3"]
+    assert "xmlns:edXML, xmlns:xlink" in loaded.findings[0].detail
+    assert isinstance(loaded.data, bytes)
+    assert load(loaded.data, policy="strict").findings == []  # the kept bytes are well-formed
+    reference = loaded.root[0][0]
+    assert reference.get("{http://www.w3.org/1999/xlink}href") == "cid:1"
+
+
+def test_undeclared_well_known_prefixes_stay_refused_under_strict_5_2_3() -> None:
+    assert refused(ROOT_OPEN + XLINK + b"</edXML>", policy="strict") == "5.2.3"
+
+
+def test_any_other_undeclared_prefix_is_refused_even_beside_well_known_ones_5_2_3() -> None:
+    assert refused(ROOT_OPEN + b"<x:a/></edXML>", policy="lenient") == "5.2.3"
+    assert refused(ROOT_OPEN + XLINK + b"<ds:b/></edXML>", policy="lenient") == "5.2.3"
+
+
+def test_a_refused_document_does_not_spoil_the_next_repair() -> None:
+    """libxml2's error log is per thread: an earlier refusal must not leak into the next."""
+    assert refused(ROOT_OPEN + b"<x:a/></edXML>", policy="lenient") == "5.2.3"
+    assert load(ROOT_OPEN + XLINK + b"</edXML>", policy="lenient").findings[0].code == "2.2.3"
+
+
+def test_a_spooled_package_gets_the_same_repair(tmp_path) -> None:
+    path = tmp_path / "big.edxml"
+    path.write_bytes(ROOT_OPEN + XLINK + b"</edXML>")
+    loaded = load_file(path, policy="lenient")
+    assert [f.code for f in loaded.findings] == ["2.2.3"]
+    assert isinstance(loaded.data, bytes) and b"xmlns:xlink" in loaded.data
+    with pytest.raises(Rejected) as info:
+        load_file(path, policy="strict")
+    assert info.value.code.code == "5.2.3"
 
 
 def test_wrong_root_is_refused_5_2_7() -> None:

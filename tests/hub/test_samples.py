@@ -3,14 +3,16 @@
 The samples name agencies outside the demo directory, so their OrganIds are rewritten in the
 bytes (re-addressed to demo agencies). Revoke/update/replace and statuses need the document
 they refer to, so each sample is sent after its prerequisites; edoc.edxml is not well-formed
-(undeclared prefixes) and is refused with 5.2.3, storing nothing.
+(undeclared prefixes): lenient declares them (2.2.3).
 """
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
-from axis.edxml import build
+from axis.edxml import build, load
 from tests.hub.conftest import A, B, C, document
 from tests.samples import SAMPLES
 from tests.vxp_client import java_hex_sha256
@@ -79,8 +81,26 @@ async def test_every_well_formed_sample_is_accepted_under_lenient(hub, name: str
     assert "2.3.4" in {w["code"] for w in reply["warnings"]} or name.startswith("status")
 
 
-async def test_the_not_well_formed_sample_is_refused_5_2_3_and_nothing_is_stored(hub) -> None:
+async def test_the_vendor_example_gets_its_prefixes_declared_then_its_placeholder_refused(
+    hub,
+) -> None:
+    """edoc.edxml (undeclared edXML/xlink, lenient hub): the prefixes are repaired (2.2.3), but
+    its attachment is a JMeter placeholder (5.4.14): refused, nothing stored."""
     data = readdressed("edoc.edxml")
     reply = await _send(hub, data, A, "edoc")  # its From 002.00.20.H13 is re-addressed to A
-    assert (reply["status"], reply["ErrorCode"]) == ("FAIL", "5.2.3"), reply
+    assert (reply["status"], reply["ErrorCode"]) == ("FAIL", "5.4.14"), reply
     assert await hub.store.count_documents() == 0
+
+
+async def test_the_vendor_example_with_real_content_is_accepted_with_2_2_3(hub) -> None:
+    content = base64.b64encode(b"%PDF-1.4 real content").decode()
+    data = readdressed("edoc.edxml").replace(b"000.00.15.H51", C.encode())
+    data = data.replace(b"${__StringFromFile(test.txt,,,)}", content.encode())
+    reply = await _send(hub, data, A, "edoc")
+    assert reply["status"] == "OK", reply
+    assert "2.2.3" in {w["code"] for w in reply["warnings"]}
+    receiver = hub.client(C)
+    rows = (await receiver.get_received_list())["data"]
+    stored = base64.b64decode((await receiver.get_edoc(rows[0]["docId"]))["data"])
+    assert b'xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016"' in stored.split(b">", 2)[1]
+    assert load(stored, policy="strict").findings == []  # well-formed now, as stored
