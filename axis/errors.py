@@ -355,6 +355,13 @@ _ENTRIES: tuple[Code, ...] = (
         400,
     ),
     Code(
+        "2.4.14",
+        "content.placeholder-attachment-accepted",
+        "An attachment holds a template placeholder instead of content; accepted under the "
+        "lenient policy, relayed as received: the recipient gets no readable file.",
+        200,
+    ),
+    Code(
         "5.4.15",
         "content.attachment-archive-unsafe",
         "A zip attachment cannot be opened safely (unreadable, too many members, too large or too compressed when expanded).",

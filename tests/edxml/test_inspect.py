@@ -54,10 +54,10 @@ def test_inspect_lists_zip_members_and_warnings_of_a_sample(
 
 
 def test_inspect_rejects_with_one_line_and_status_1(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run(SAMPLES / "edoc.edxml", capsys)
+    code, out = run(SAMPLES / "edoc.edxml", capsys, policy="strict")
     assert code == 1
-    # lenient: its undeclared prefixes are declared (2.2.3), its placeholder attachment refused
-    assert out.startswith(f"{SAMPLES / 'edoc.edxml'}: REJECT 5.4.14 ") and out.count("\n") == 1
+    # strict: its undeclared edXML/xlink prefixes are refused (lenient declares them, 2.2.3)
+    assert out.startswith(f"{SAMPLES / 'edoc.edxml'}: REJECT 5.2.3 ") and out.count("\n") == 1
 
 
 def test_inspect_of_a_missing_file_is_5_1_9(

@@ -122,9 +122,9 @@ def test_attachment_that_is_not_base64_is_always_5_4_5() -> None:
     assert verdicts(document(attachments=(bad,))) == ("5.4.5", "5.4.5")
 
 
-def test_attachment_placeholder_is_always_5_4_14() -> None:
+def test_attachment_placeholder_is_5_4_14_strict_2_4_14_lenient() -> None:
     bad = dataclasses.replace(document().attachments[0], encoded="${__StringFromFile(test.txt,,,)}")
-    assert verdicts(document(attachments=(bad,))) == ("5.4.14", "5.4.14")
+    assert verdicts(document(attachments=(bad,))) == (["2.4.14"], "5.4.14")
 
 
 def test_manifest_mismatch_is_5_4_6_strict_2_4_6_lenient() -> None:

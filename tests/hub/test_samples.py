@@ -81,15 +81,16 @@ async def test_every_well_formed_sample_is_accepted_under_lenient(hub, name: str
     assert "2.3.4" in {w["code"] for w in reply["warnings"]} or name.startswith("status")
 
 
-async def test_the_vendor_example_gets_its_prefixes_declared_then_its_placeholder_refused(
-    hub,
-) -> None:
-    """edoc.edxml (undeclared edXML/xlink, lenient hub): the prefixes are repaired (2.2.3), but
-    its attachment is a JMeter placeholder (5.4.14): refused, nothing stored."""
-    data = readdressed("edoc.edxml")
+async def test_the_vendor_example_gets_a_lenient_verdict_with_warnings(hub) -> None:
+    """edoc.edxml, what the vendor SDK's own example sends (lenient hub): the undeclared
+    edXML/xlink prefixes are declared (2.2.3), the JMeter placeholder attachment reported
+    (2.4.14), the copied SignatureValue is a placeholder (2.3.4): accepted and stored."""
+    data = readdressed("edoc.edxml").replace(b"000.00.15.H51", C.encode())
     reply = await _send(hub, data, A, "edoc")  # its From 002.00.20.H13 is re-addressed to A
-    assert (reply["status"], reply["ErrorCode"]) == ("FAIL", "5.4.14"), reply
-    assert await hub.store.count_documents() == 0
+    assert reply["status"] == "OK", reply
+    codes = {w["code"] for w in reply["warnings"]}
+    assert {"2.2.3", "2.4.14", "2.3.4"} <= codes, reply
+    assert await hub.store.count_documents() == 1
 
 
 async def test_the_vendor_example_with_real_content_is_accepted_with_2_2_3(hub) -> None:
