@@ -294,19 +294,31 @@ class SqliteStore(Queries):
         await self._group.submit(mark)
         return bytes(data) if data is not None else StoredBlob(self.path, doc_id, size)
 
-    async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> None:
+    async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> bool:
+        """Record done/fail; False when the delivery was already done (final).
+
+        Decided by the UPDATE's own WHERE, not a read first, so it holds across connections
+        and processes: done is final; fail may be followed by fail or done (the recipient
+        retried); a second done changes nothing and the caller answers OK
+        (docs/reliability.md §3)."""
         at, state = now(), "done" if ok else "fail"
+        changed = False
 
         async def ack(conn: aiosqlite.Connection) -> None:
-            await conn.execute(
-                "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
+            nonlocal changed
+            cursor = await conn.execute(
+                "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? "
+                "WHERE id = ? AND state <> 'done'",
                 (state, "" if ok else error, at, delivery_id),
             )
-            await self._event(
-                conn, state, at, delivery_id=delivery_id, system_id=system_id, detail=error
-            )
+            changed = cursor.rowcount > 0
+            if changed:
+                await self._event(
+                    conn, state, at, delivery_id=delivery_id, system_id=system_id, detail=error
+                )
 
         await self._group.submit(ack)
+        return changed
 
 
 async def _rollback(conn: aiosqlite.Connection) -> None:

@@ -136,6 +136,14 @@ class Queries:
             for delivery_id, agency, state, biz, pending in rows
         ]
 
+    async def reported_codes(self, doc_id: str, agency: str) -> tuple[str, ...]:
+        """The status codes ``agency`` reported on document ``doc_id``, oldest first."""
+        rows = await self._read(
+            "SELECT code FROM statuses WHERE original_id = ? AND agency = ? ORDER BY created_at",
+            (doc_id, agency),
+        )
+        return tuple(row[0] for row in rows)
+
     async def get_document(self, doc_id: str) -> DocumentRef | None:
         rows = await self._read(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
         return DocumentRef(*rows[0]) if rows else None

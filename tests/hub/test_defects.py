@@ -105,7 +105,9 @@ UPSTREAM_ONLY = "000.00.00.H99"
 async def test_a_recipient_reachable_only_upstream_is_refused_and_nothing_stored(hub, pki) -> None:
     assert await hub.store.add_agency(AgencyRow(id=UPSTREAM_ONLY, upstream="national"))
     before = await hub.store.count_documents()
-    status_, reply = await _send(hub.client(A), package_bytes(pki, document(A, (B, UPSTREAM_ONLY))), A)
+    status_, reply = await _send(
+        hub.client(A), package_bytes(pki, document(A, (B, UPSTREAM_ONLY))), A
+    )
     assert (status_, reply["ErrorCode"]) == (400, "5.5.8"), reply
     assert UPSTREAM_ONLY in reply["ErrorDesc"]
     assert await hub.store.count_documents() == before
