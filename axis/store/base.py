@@ -87,6 +87,7 @@ class NewDelivery:
     id: str
     agency: str
     message_type: str
+    route: str = ""  # the delivering system id, or "upstream:<hub>" (axis.directory.Route.name)
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,7 @@ class Store(Protocol):
     async def find_originals(self, document_id: str) -> list[DocumentRef]: ...
     async def recipients(self, doc_id: str) -> list[RecipientState]: ...
     async def reported_codes(self, doc_id: str, agency: str) -> tuple[str, ...]: ...
+    async def delivery_routes(self, doc_id: str) -> dict[str, str]: ...  # agency -> route
     async def save_incoming(
         self,
         doc: NewDocument,

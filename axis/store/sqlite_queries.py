@@ -144,6 +144,11 @@ class Queries:
         )
         return tuple(row[0] for row in rows)
 
+    async def delivery_routes(self, doc_id: str) -> dict[str, str]:
+        """The route recorded for each recipient of document ``doc_id``."""
+        rows = await self._read("SELECT agency, route FROM deliveries WHERE doc_id = ?", (doc_id,))
+        return {agency: route for agency, route in rows}
+
     async def get_document(self, doc_id: str) -> DocumentRef | None:
         rows = await self._read(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
         return DocumentRef(*rows[0]) if rows else None
