@@ -60,6 +60,9 @@ async def run(ctx: Intake, env: Env) -> None:
     log.info(
         "accepted",
         doc_id=doc.id,
+        document_id=doc.document_id,  # the edXML ids a sender's IT staff know the document by
+        notation=doc.notation or None,
+        request_id=ctx.request_id or None,
         sender=doc.from_agency,
         system=doc.system_id,
         message_type=doc.message_type,
@@ -72,6 +75,7 @@ async def run(ctx: Intake, env: Env) -> None:
         log.info(
             "status relayed",
             doc_id=doc.id,
+            document_id=doc.document_id,
             original_id=ctx.status.original_id,
             sender=doc.from_agency,
             recipient=ctx.recipients[0] if len(ctx.recipients) == 1 else ctx.recipients,

@@ -103,6 +103,20 @@ class StatusEffect:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A refused package that was read far enough to know it (never its bytes)."""
+
+    at: str
+    request_id: str
+    code: str
+    system_id: str
+    from_agency: str
+    document_id: str
+    sha256: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class DocumentRef:
     """A stored document without its bytes."""
 
@@ -204,6 +218,12 @@ class Store(Protocol):
         status: StatusEffect | None = None,
         pending: Sequence[tuple[str, Sequence[str], int]] = (),
     ) -> None: ...
+
+    # refusals (docs/reliability.md §2): inserting prunes rows older than keep_days
+    async def record_refusal(self, refusal: Refusal, keep_days: int) -> None: ...
+    async def list_refusals(
+        self, from_agency: str | None = None, limit: int = 100
+    ) -> list[Refusal]: ...  # newest first
 
     # delivery by pull
     async def list_received(

@@ -17,7 +17,7 @@ import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from typing import Any
 import aiosqlite
 
 from axis.errors import StoreUnavailable
-from axis.store.base import AgencyRow, NewDelivery, NewDocument, StatusEffect
+from axis.store.base import AgencyRow, NewDelivery, NewDocument, Refusal, StatusEffect
 from axis.store.sqlite_blobs import StoredBlob
 from axis.store.sqlite_intake import GroupCommit, Incoming, Item, write_batch
 from axis.store.sqlite_queries import Queries
@@ -182,6 +182,23 @@ class SqliteStore(Queries):
     async def _write_batch(self, items: list[Item]) -> None:
         async with self.transaction() as conn:
             await write_batch(conn, items)
+
+    async def record_refusal(self, refusal: Refusal, keep_days: int) -> None:
+        """One refusal row, riding the next group commit; rows older than ``keep_days`` are
+        deleted in the same write (indexed on ``at``: usually nothing to delete)."""
+        cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="milliseconds")
+
+        async def insert(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "INSERT INTO refusals (at, request_id, code, system_id, from_agency, "
+                "document_id, sha256, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (refusal.at, refusal.request_id, refusal.code, refusal.system_id,
+                 refusal.from_agency, refusal.document_id[:500], refusal.sha256,
+                 refusal.reason[:1000]),
+            )  # fmt: skip
+            await conn.execute("DELETE FROM refusals WHERE at < ?", (cutoff,))
+
+        await self._group.submit(insert)
 
     # -- systems and directory writes -----------------------------------------------------
 

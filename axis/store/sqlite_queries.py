@@ -16,6 +16,7 @@ from axis.store.base import (
     DocumentRef,
     InboxRow,
     RecipientState,
+    Refusal,
     SentRow,
     SystemRow,
 )
@@ -148,6 +149,17 @@ class Queries:
         """The route recorded for each recipient of document ``doc_id``."""
         rows = await self._read("SELECT agency, route FROM deliveries WHERE doc_id = ?", (doc_id,))
         return {agency: route for agency, route in rows}
+
+    async def list_refusals(
+        self, from_agency: str | None = None, limit: int = 100
+    ) -> list[Refusal]:
+        where, params = ("WHERE from_agency = ? ", (from_agency,)) if from_agency else ("", ())
+        rows = await self._read(
+            "SELECT at, request_id, code, system_id, from_agency, document_id, sha256, reason "
+            f"FROM refusals {where}ORDER BY seq DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [Refusal(*row) for row in rows]
 
     async def get_document(self, doc_id: str) -> DocumentRef | None:
         rows = await self._read(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
