@@ -63,8 +63,9 @@ async def test_done_then_fail_is_refused_and_the_delivery_stays_out_of_the_inbox
     assert (await hub.client(B).update_status(row["docId"], "done"))["status"] == "OK"
     reply = await hub.client(B).update_status(row["docId"], "fail")
     assert (reply["status"], reply["ErrorCode"]) == ("FAIL", "5.1.10"), reply
-    assert (await hub.client(B).get_received_list())["data"] == []
-    assert (await hub.client(B).count_receive())["count"] == 0
+    b = hub.client(B)  # one client: list and count sign identical headers (replay cache)
+    assert (await b.get_received_list())["data"] == []
+    assert (await b.count_receive())["count"] == 0
 
 
 async def test_the_same_done_twice_is_idempotent(hub, pki) -> None:
