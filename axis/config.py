@@ -76,6 +76,8 @@ class StoreConfig:
     path: str = "axis.db"
     # Seconds a 503 asks clients to wait when the store cannot write.
     retry_after_s: int = 30
+    # Days a recorded refusal (the refusals table) is kept; older rows go at the next insert.
+    refusals_keep_days: int = 90
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,12 @@ _ENTRIES: tuple[Code, ...] = (
         404,
     ),
     Code("5.1.9", "request.file-not-found", "The input file cannot be read.", 400),
+    Code(
+        "5.1.10",
+        "delivery.already-done",
+        "This delivery was already acknowledged done, which is final; a later fail is refused. Fetch it again only if it is still listed.",
+        409,
+    ),
     # 2 XML safety and well-formedness
     Code(
         "5.2.1",
@@ -238,6 +244,12 @@ _ENTRIES: tuple[Code, ...] = (
         "The key in KeyInfo is not the certificate's key (key substitution).",
         400,
     ),
+    Code(
+        "2.3.16",
+        "signature.not-checked",
+        "The signature was not checked: signature checking is off on this hub for this sender (signature.mode or per_sender = off).",
+        200,
+    ),
     # 4 schema and content
     Code(
         "5.4.1",
@@ -292,6 +304,12 @@ _ENTRIES: tuple[Code, ...] = (
         200,
     ),
     Code("5.4.7", "content.status-code", "StatusCode is not one of 01-06, 13, 15, 16.", 400),
+    Code(
+        "2.4.7",
+        "content.status-code-padded",
+        "StatusCode had whitespace around it; the trimmed code was used (lenient). Send the two digits alone.",
+        200,
+    ),
     Code(
         "5.4.8",
         "content.document-id-malformed",
@@ -409,6 +427,12 @@ _ENTRIES: tuple[Code, ...] = (
         "That id belonged to an agency another system deleted with document history; ids with history are never given to a new owner. Ask the operator.",
         409,
     ),
+    Code(
+        "5.5.11",
+        "route.upstream-only",
+        "A To agency is reachable only through an upstream hub, and this hub does not forward yet; send it through that hub (the detail names the agencies).",
+        400,
+    ),
     # 6 business rules
     Code(
         "2.6.1",
@@ -489,6 +513,12 @@ _ENTRIES: tuple[Code, ...] = (
         "config.invalid",
         "The configuration file is invalid; the detail names the key.",
         500,
+    ),
+    Code(
+        "5.7.5",
+        "receipt.no-signing-key",
+        "This hub has no receipt signing key, so it cannot issue receipts; ask the operator to install one in hub.key_dir.",
+        501,
     ),
     # 8 authentication and authorisation
     Code(

@@ -7,14 +7,13 @@ benchmarks); axis/api/serving.py runs it as the daemon.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
 from axis import logs
-from axis.api import openapi, ops_directory, ops_inbox, ops_send
+from axis.api import openapi, ops_directory, ops_inbox, ops_send, refusals
 from axis.api.auth import Caller
 from axis.api.hub import Hub
 from axis.api.responses import fail, ok
@@ -68,19 +67,27 @@ def _middleware(cfg: Config, limit: InFlight) -> Any:
         try:
             return await handler(request)
         except AxisError as exc:
-            if exc.code.klass != 5 or exc.code.http >= 500:
-                log.warning("refused", path=request.path, code=exc.code.code, detail=exc.detail)
+            if exc.code.klass == 5:  # one log line, counted (axis/api/refusals.py)
+                return refusals.answer(request, exc, _refusal_counts(request))
+            log.warning("deferred", path=request.path, code=exc.code.code, detail=exc.detail)
             return fail(exc, retry_after, request.path)
         except web.HTTPException:
             raise
         except Exception:
-            request_id = uuid.uuid4().hex[:12]
+            request_id = refusals.request_id(request)
             log.exception("internal error", path=request.path, request_id=request_id)
-            return fail(AxisError("5.7.3", f"Request id {request_id}."), path=request.path)
+            return refusals.answer(
+                request, AxisError("5.7.3", f"Request id {request_id}."), _refusal_counts(request)
+            )
         finally:
             limit.current -= 1
 
     return errors
+
+
+def _refusal_counts(request: web.Request) -> refusals.RefusalCounts | None:
+    hub = request.app.get(HUB)
+    return hub.refusals if hub is not None else None
 
 
 async def dispatch(request: web.Request) -> web.StreamResponse:
@@ -102,6 +109,11 @@ async def healthz(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB]
     await hub.store.get_secret("")  # the store answers reads
     return ok(service="axis")
+
+
+async def stats(request: web.Request) -> web.StreamResponse:
+    """GET /stats: refusals per code since start (JSON; a later issue adds Prometheus)."""
+    return ok(refused=request.app[HUB].refusals.snapshot())
 
 
 async def _hub_context(app: web.Application) -> AsyncIterator[None]:
@@ -126,6 +138,7 @@ def create_app(cfg: Config) -> web.Application:
     app.cleanup_ctx.append(_hub_context)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/openapi.json", openapi.serve)
+    app.router.add_get("/stats", stats)
     app.router.add_post("/{operation}", dispatch)
     app.router.add_route("*", "/{tail:.*}", unknown)
     return app

@@ -7,11 +7,12 @@ schema reload), starts the worker thread pool, and wires the intake pipeline.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from axis.api.auth import Authenticator
 from axis.api.body import prepare_spool
+from axis.api.refusals import RefusalCounts
 from axis.config import Config
 from axis.directory import Directory
 from axis.intake.check import Checker, load_trust, trust_dir_for
@@ -32,6 +33,7 @@ class Hub:
     receipts: ReceiptSigner
     executor: ThreadPoolExecutor
     spool_dir: Path  # request bodies above 1 MiB stream here (axis/api/body.py)
+    refusals: RefusalCounts = field(default_factory=RefusalCounts)  # GET /stats
 
     @classmethod
     async def start(cls, cfg: Config) -> Hub:

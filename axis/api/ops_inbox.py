@@ -141,7 +141,13 @@ async def update_status(hub: Hub, caller: Caller, request: web.Request) -> web.R
         raise Rejected("5.1.5", f"XroadVnpt-status must be done or fail, got {status!r}.")
     row = await _own_delivery(hub, caller, delivery_id)
     error = caller.params.get("error", "") if status == "fail" else ""
-    await hub.store.acknowledge(row.delivery_id, caller.system_id, status == "done", error)
+    changed = await hub.store.acknowledge(
+        row.delivery_id, caller.system_id, status == "done", error
+    )
+    if not changed and status == "fail":  # done is final; a repeated done is idempotent
+        raise Rejected("5.1.10", f"docId {row.delivery_id!r} was acknowledged done.")
+    if not changed:
+        return ok()
     log.info("acked" if status == "done" else "ack failed", doc_id=row.doc_id,
              delivery_id=row.delivery_id, sender=row.from_agency, recipient=row.agency)  # fmt: skip
     return ok()

@@ -23,6 +23,7 @@ from aiohttp import web
 from axis.api.auth import Caller
 from axis.api.body import Body, spool_limited
 from axis.api.hub import Hub
+from axis.api.refusals import request_id
 from axis.api.responses import ok, warnings
 from axis.errors import Finding, Rejected
 from axis.intake.context import Intake
@@ -65,6 +66,7 @@ async def send_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Respo
             raise Rejected("5.1.2")
         received = datetime.now().astimezone()
         ctx = Intake(body.source, caller.system_id, from_agency, message_type, received)
+        ctx.request_id = request_id(request)  # ties a recorded refusal to its log line
         await hub.pipeline.run(ctx)
     finally:
         body.discard()  # the store has its own copy once the pipeline committed

@@ -3,8 +3,9 @@
 Sits between the API/intake and the store. A recipient is served either by a system connected
 to this hub (``system_id``) or "through upstream hub X" (``upstream``): the shape the provincial
 to national bridging builds on (docs/domain.md §7, a provincial axis keeps the ``To`` entries it
-serves and routes the rest up). Bridging itself is a later issue: today an upstream route is
-recorded and the delivery waits in the store like any other.
+serves and routes the rest up). Bridging itself is a later issue: until it exists the intake's
+route stage refuses a package for an agency reachable only upstream (5.5.11, nobody here could
+fetch it), and every delivery records its route (``Route.name``, deliveries.route).
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ class Route:
     @property
     def local(self) -> bool:
         return self.upstream is None
+
+    @property
+    def name(self) -> str:
+        """What a delivery records: the delivering system id ("" while the agency has none
+        yet: held until one is assigned), or "upstream:<hub>"."""
+        return self.system_id or "" if self.local else f"upstream:{self.upstream}"
 
 
 # Directory rows are cached this long: CLI edits (another process) show within TTL_S seconds;

@@ -75,6 +75,8 @@ def _status_fatal(pkg: StatusPackage, issues: Issues) -> None:
 
 
 def _status_relaxable(pkg: StatusPackage, issues: Issues) -> None:
+    if pkg.status_code != pkg.status_code.strip():  # intake uses the trimmed code (check.py)
+        issues.relaxable("5.4.7", f"StatusCode {pkg.status_code!r} has whitespace around it")
     _agency_id(pkg.sender.organ_id, "From/OrganId", issues)
     _response_for(pkg.response_for, issues)
     _organization_limits(pkg.sender, "From", issues)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from axis.edxml import DocumentPackage, StatusPackage
 from axis.errors import Rejected
-from axis.intake import statuses
+from axis.intake import route, statuses
 from axis.intake.context import Intake
 from axis.intake.env import Env
 from axis.store.base import DocumentRef
@@ -25,6 +25,7 @@ async def run(ctx: Intake, env: Env) -> None:
         await statuses.apply(ctx, env, package)
     elif package.business_doc_type in (1, 2, 3):
         await _change(ctx, env, package)
+    route.refuse_upstream(ctx.routes)  # the recipients this stage chose, too
 
 
 def references(package: DocumentPackage) -> list[str]:

@@ -8,7 +8,7 @@ the CLI as at the door. Routing, duplicate rules and persistence follow in the p
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -70,15 +70,29 @@ class Checker:
             at=at,
         )
         findings += verdict.findings
+        if verdict.kind == "skipped":  # mode off: say so, never accept silently unchecked
+            findings.append(Finding("2.3.16", f"Sender {sender}."))
         kept, sha256 = _kept(loaded)
         return Checked(
             data=kept,
             root=loaded.root,
-            package=package,
+            package=normalised(package),
             signature=verdict,
             sha256=sha256,
             findings=findings,
         )
+
+
+def normalised(
+    package: DocumentPackage | StatusPackage,
+) -> DocumentPackage | StatusPackage:
+    """The package every later stage uses: StatusCode trimmed, once, here.
+
+    parse() keeps text as received, and the content rules have judged padding already (5.4.7
+    under strict, 2.4.7 under lenient; docs/edxml-rules.md); from here on " 03" is "03"."""
+    if isinstance(package, StatusPackage) and package.status_code != package.status_code.strip():
+        return replace(package, status_code=package.status_code.strip())
+    return package
 
 
 def _kept(loaded: Loaded) -> tuple[bytes | FileBytes, str]:

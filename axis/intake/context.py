@@ -23,6 +23,7 @@ class Intake:
     from_agency: str  # XroadVnpt-from
     message_type: str  # XroadVnpt-messagetype: edoc | status
     received_at: datetime
+    request_id: str = ""  # the API's id for this request (refusal log line and table)
     # filled by the stages, in order
     checked: Checked | None = None
     routes: dict[str, Route] = field(default_factory=dict)

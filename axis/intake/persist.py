@@ -52,13 +52,17 @@ def document_row(ctx: Intake) -> NewDocument:
 async def run(ctx: Intake, env: Env) -> None:
     doc = document_row(ctx)
     deliveries = [
-        NewDelivery(str(uuid.uuid4()), agency, doc.message_type) for agency in ctx.recipients
+        NewDelivery(str(uuid.uuid4()), agency, doc.message_type, ctx.routes[agency].name)
+        for agency in ctx.recipients
     ]
     await env.store.save_incoming(doc, deliveries, status=ctx.status, pending=ctx.pending)
     ctx.doc_id = doc.id
     log.info(
         "accepted",
         doc_id=doc.id,
+        document_id=doc.document_id,  # the edXML ids a sender's IT staff know the document by
+        notation=doc.notation or None,
+        request_id=ctx.request_id or None,
         sender=doc.from_agency,
         system=doc.system_id,
         message_type=doc.message_type,
@@ -71,6 +75,7 @@ async def run(ctx: Intake, env: Env) -> None:
         log.info(
             "status relayed",
             doc_id=doc.id,
+            document_id=doc.document_id,
             original_id=ctx.status.original_id,
             sender=doc.from_agency,
             recipient=ctx.recipients[0] if len(ctx.recipients) == 1 else ctx.recipients,

@@ -3,8 +3,13 @@
 size -> check (parse, schema, signature policy; in a thread) -> route -> dedupe -> business
 -> persist. Each stage is a module with ``name`` and ``async run(ctx, env)`` that fills the
 Intake context or raises Rejected (docs/architecture.md principle 2). The order lives here, in
-code: no configuration can skip the signature stage. An idempotent retry (dedupe) ends the
-pipeline early with the original DocId.
+code: no configuration removes or reorders a stage. The signature stage always runs; with
+signature.mode = off it verifies nothing and the package carries 2.3.16 (not checked). An
+idempotent retry (dedupe) ends the pipeline early with the original DocId.
+
+A package refused after the check stage (its sender authorised, DocumentId parsed, signature
+judged) is recorded durably in the refusals table (code, sender, DocumentId, SHA-256, request
+id; never the body); earlier refusals are in the hub's log line only (axis/api/refusals.py).
 """
 
 from __future__ import annotations
@@ -13,14 +18,20 @@ from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from types import ModuleType
 
+from axis import logs
+from axis.edxml import StatusPackage
+from axis.errors import Rejected, StoreUnavailable
 from axis.intake import business, checks, dedupe, persist, route, size
 from axis.intake.claims import Claims, keys_for
 from axis.intake.context import Intake
 from axis.intake.env import Env
+from axis.store.base import Refusal
+from axis.store.sqlite import now
 
 STAGES: tuple[ModuleType, ...] = (size, checks, route, dedupe, business, persist)
 # From here to the end, a package holds its claims (axis/intake/claims.py).
 CLAIM_BEFORE = dedupe.name
+log = logs.get("axis.intake")
 
 
 class Pipeline:
@@ -35,6 +46,14 @@ class Pipeline:
 
     async def run(self, ctx: Intake) -> Intake:
         """Every stage in order; returns the context (doc_id or duplicate_of set)."""
+        try:
+            return await self._stages_in_order(ctx)
+        except Rejected as exc:
+            if ctx.checked is not None:
+                await self._record(ctx, exc)
+            raise
+
+    async def _stages_in_order(self, ctx: Intake) -> Intake:
         async with AsyncExitStack() as claimed:
             for name, stage in self._stages:
                 if name == CLAIM_BEFORE:
@@ -44,3 +63,20 @@ class Pipeline:
                 if ctx.done:
                     break
         return ctx
+
+    async def _record(self, ctx: Intake, exc: Rejected) -> None:
+        """The refusals row; a store that cannot write must not hide the refusal itself."""
+        package = ctx.ok.package
+        document_id = (
+            package.response_for.document_id
+            if isinstance(package, StatusPackage)
+            else package.document_id
+        )
+        refusal = Refusal(
+            now(), ctx.request_id, exc.code.code, ctx.system_id, ctx.from_agency,
+            document_id, ctx.ok.sha256, exc.reason,
+        )  # fmt: skip
+        try:
+            await self.env.store.record_refusal(refusal, self.env.cfg.store.refusals_keep_days)
+        except StoreUnavailable as failure:
+            log.warning("refusal not recorded", request_id=ctx.request_id, error=str(failure))

@@ -7,10 +7,14 @@
 - Every To OrganId must be in the directory, or the whole package is refused naming the
   unknown ones (5.5.1; docs/domain.md §7). A status package's recipient is the original sender,
   which the business stage finds.
+- No recipient may be reachable only through an upstream hub (5.5.11): forwarding does not
+  exist yet, and a package nobody here can fetch must not be accepted. The business stage
+  applies the same check to the recipients it adds (revoke/update/replace, statuses).
 """
 
 from __future__ import annotations
 
+from axis.directory import Route
 from axis.edxml import DocumentPackage
 from axis.errors import Rejected
 from axis.intake.context import Intake
@@ -36,3 +40,11 @@ async def run(ctx: Intake, env: Env) -> None:
             raise Rejected("5.5.2")
         ctx.recipients = list(dict.fromkeys(recipients))
         ctx.routes = await env.directory.routes(ctx.recipients)
+        refuse_upstream(ctx.routes)
+
+
+def refuse_upstream(routes: dict[str, Route]) -> None:
+    """5.5.11 naming every recipient only an upstream hub reaches (no forwarding yet)."""
+    upstream = [f"{r.agency} (via {r.upstream})" for r in routes.values() if not r.local]
+    if upstream:
+        raise Rejected("5.5.11", f"Upstream only: {', '.join(upstream)}.")

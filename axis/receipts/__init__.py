@@ -37,9 +37,11 @@ class ReceiptSigner:
         return cls(None, None)
 
     def sign(self, doc: DocumentRef, recipients: list[RecipientState], findings: str) -> bytes:
-        """The signed receipt; 5.7.3 when the hub has no key (the operator must add one)."""
+        """The signed receipt; 5.7.5 when the hub has no key (the operator must add one).
+
+        A hub without a key is an ordinary configuration, not an internal error (5.7.3)."""
         if self.key_pem is None or self.cert_pem is None:
-            raise Rejected("5.7.3", "This hub has no receipt signing key (hub.key_dir).")
+            raise Rejected("5.7.5", "No key.pem and cert.pem in hub.key_dir.")
         from axis.pki.xmldsig import sign
 
         return sign(build(doc, recipients, findings, self.hub_name), self.key_pem, self.cert_pem)

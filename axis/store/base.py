@@ -87,6 +87,7 @@ class NewDelivery:
     id: str
     agency: str
     message_type: str
+    route: str = ""  # the delivering system id, or "upstream:<hub>" (axis.directory.Route.name)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,20 @@ class StatusEffect:
     # Deliveries of the original whose pending_change becomes this value (13 sets, 15/16 clear).
     pending_agencies: tuple[str, ...] = ()
     pending_value: int | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A refused package that was read far enough to know it (never its bytes)."""
+
+    at: str
+    request_id: str
+    code: str
+    system_id: str
+    from_agency: str
+    document_id: str
+    sha256: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -195,6 +210,8 @@ class Store(Protocol):
     async def document_id_taken(self, from_agency: str, document_id: str) -> bool: ...
     async def find_originals(self, document_id: str) -> list[DocumentRef]: ...
     async def recipients(self, doc_id: str) -> list[RecipientState]: ...
+    async def reported_codes(self, doc_id: str, agency: str) -> tuple[str, ...]: ...
+    async def delivery_routes(self, doc_id: str) -> dict[str, str]: ...  # agency -> route
     async def save_incoming(
         self,
         doc: NewDocument,
@@ -203,6 +220,12 @@ class Store(Protocol):
         status: StatusEffect | None = None,
         pending: Sequence[tuple[str, Sequence[str], int]] = (),
     ) -> None: ...
+
+    # refusals (docs/reliability.md §2): inserting prunes rows older than keep_days
+    async def record_refusal(self, refusal: Refusal, keep_days: int) -> None: ...
+    async def list_refusals(
+        self, from_agency: str | None = None, limit: int = 100
+    ) -> list[Refusal]: ...  # newest first
 
     # delivery by pull
     async def list_received(
@@ -215,7 +238,9 @@ class Store(Protocol):
     async def fetch_document(
         self, delivery_id: str, system_id: str, inline_up_to: int
     ) -> bytes | StoredBlob | None: ...
-    async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> None: ...
+    async def acknowledge(
+        self, delivery_id: str, system_id: str, ok: bool, error: str
+    ) -> bool: ...  # False: already done (final), nothing changed
 
     # sender's view
     async def list_sent(

@@ -17,7 +17,7 @@ import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from typing import Any
 import aiosqlite
 
 from axis.errors import StoreUnavailable
-from axis.store.base import AgencyRow, NewDelivery, NewDocument, StatusEffect
+from axis.store.base import AgencyRow, NewDelivery, NewDocument, Refusal, StatusEffect
 from axis.store.sqlite_blobs import StoredBlob
 from axis.store.sqlite_intake import GroupCommit, Incoming, Item, write_batch
 from axis.store.sqlite_queries import Queries
@@ -183,6 +183,23 @@ class SqliteStore(Queries):
         async with self.transaction() as conn:
             await write_batch(conn, items)
 
+    async def record_refusal(self, refusal: Refusal, keep_days: int) -> None:
+        """One refusal row, riding the next group commit; rows older than ``keep_days`` are
+        deleted in the same write (indexed on ``at``: usually nothing to delete)."""
+        cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="milliseconds")
+
+        async def insert(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "INSERT INTO refusals (at, request_id, code, system_id, from_agency, "
+                "document_id, sha256, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (refusal.at, refusal.request_id, refusal.code, refusal.system_id,
+                 refusal.from_agency, refusal.document_id[:500], refusal.sha256,
+                 refusal.reason[:1000]),
+            )  # fmt: skip
+            await conn.execute("DELETE FROM refusals WHERE at < ?", (cutoff,))
+
+        await self._group.submit(insert)
+
     # -- systems and directory writes -----------------------------------------------------
 
     async def add_system(self, system_id: str, secret: str, name: str = "") -> bool:
@@ -326,19 +343,31 @@ class SqliteStore(Queries):
         await self._group.submit(mark)
         return bytes(data) if data is not None else StoredBlob(self.path, doc_id, size)
 
-    async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> None:
+    async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> bool:
+        """Record done/fail; False when the delivery was already done (final).
+
+        Decided by the UPDATE's own WHERE, not a read first, so it holds across connections
+        and processes: done is final; fail may be followed by fail or done (the recipient
+        retried); a second done changes nothing and the caller answers OK
+        (docs/reliability.md §3)."""
         at, state = now(), "done" if ok else "fail"
+        changed = False
 
         async def ack(conn: aiosqlite.Connection) -> None:
-            await conn.execute(
-                "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
+            nonlocal changed
+            cursor = await conn.execute(
+                "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? "
+                "WHERE id = ? AND state <> 'done'",
                 (state, "" if ok else error, at, delivery_id),
             )
-            await self._event(
-                conn, state, at, delivery_id=delivery_id, system_id=system_id, detail=error
-            )
+            changed = cursor.rowcount > 0
+            if changed:
+                await self._event(
+                    conn, state, at, delivery_id=delivery_id, system_id=system_id, detail=error
+                )
 
         await self._group.submit(ack)
+        return changed
 
 
 async def _rollback(conn: aiosqlite.Connection) -> None:

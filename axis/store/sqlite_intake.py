@@ -91,10 +91,18 @@ async def write_batch(conn: aiosqlite.Connection, batch: list[Item]) -> None:
         if isinstance(item.doc.data, FileBytes):
             await _insert_from_file(conn, item.doc, item.doc.data)
     await conn.executemany(
-        "INSERT INTO deliveries (id, doc_id, agency, message_type, state, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
+        "INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)",
         [
-            (d.id, item.doc.id, d.agency, d.message_type, item.doc.created_at, item.doc.created_at)
+            (
+                d.id,
+                item.doc.id,
+                d.agency,
+                d.message_type,
+                d.route,
+                item.doc.created_at,
+                item.doc.created_at,
+            )
             for item in items
             for d in item.deliveries
         ],

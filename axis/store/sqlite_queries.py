@@ -16,6 +16,7 @@ from axis.store.base import (
     DocumentRef,
     InboxRow,
     RecipientState,
+    Refusal,
     SentRow,
     SystemRow,
 )
@@ -140,6 +141,30 @@ class Queries:
             RecipientState(delivery_id, agency, state, biz, pending, tuple(codes.get(agency, ())))
             for delivery_id, agency, state, biz, pending in rows
         ]
+
+    async def reported_codes(self, doc_id: str, agency: str) -> tuple[str, ...]:
+        """The status codes ``agency`` reported on document ``doc_id``, oldest first."""
+        rows = await self._read(
+            "SELECT code FROM statuses WHERE original_id = ? AND agency = ? ORDER BY created_at",
+            (doc_id, agency),
+        )
+        return tuple(row[0] for row in rows)
+
+    async def delivery_routes(self, doc_id: str) -> dict[str, str]:
+        """The route recorded for each recipient of document ``doc_id``."""
+        rows = await self._read("SELECT agency, route FROM deliveries WHERE doc_id = ?", (doc_id,))
+        return {agency: route for agency, route in rows}
+
+    async def list_refusals(
+        self, from_agency: str | None = None, limit: int = 100
+    ) -> list[Refusal]:
+        where, params = ("WHERE from_agency = ? ", (from_agency,)) if from_agency else ("", ())
+        rows = await self._read(
+            "SELECT at, request_id, code, system_id, from_agency, document_id, sha256, reason "
+            f"FROM refusals {where}ORDER BY seq DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [Refusal(*row) for row in rows]
 
     async def get_document(self, doc_id: str) -> DocumentRef | None:
         rows = await self._read(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
