@@ -6,15 +6,11 @@ agencies (``[[agencies]]``), each with its own signing key and certificate.
 
 from __future__ import annotations
 
-import json
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-
-class ConfigError(ValueError):
-    pass
+from adapters.vxp.settings import ConfigError, HubSection, section
 
 
 @dataclass(frozen=True)
@@ -24,20 +20,6 @@ class EndpointSection:
     data_dir: str = "var/qoffice"
     # Bearer token for the endpoint's own API (required; the HTML views need it too).
     token: str = ""
-
-
-@dataclass(frozen=True)
-class HubSection:
-    endpoint: str = "http://127.0.0.1:8080"
-    system_id: str = ""
-    secret: str = ""
-    # Instead of ``secret``: read it from the hub's demo var/demo/systems.json.
-    systems_json: str = ""
-    # Real integrations poll every 15 minutes (docs/domain.md §6).
-    poll_interval_s: float = 900.0
-    # Frame sendEdoc bodies as the SDK does (file + CRLF, docs/domain.md §6); false only for a
-    # hub that does not strip that CRLF.
-    sdk_crlf: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,40 +77,21 @@ class Config:
         return key.read_bytes(), cert.read_bytes(), chain.read_bytes() if chain.exists() else b""
 
 
-def _section(kind: type, raw: dict[str, Any], where: str) -> Any:
-    known = {f.name for f in fields(kind)}
-    unknown = set(raw) - known
-    if unknown:
-        raise ConfigError(f"[{where}]: unknown keys {sorted(unknown)}")
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
-    return kind(**values)
-
-
 def load(path: str | Path) -> Config:
     raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     unknown = set(raw) - {"endpoint", "hub", "agencies", "clerk", "pki_dir"}
     if unknown:
         raise ConfigError(f"unknown sections {sorted(unknown)}")
-    hub = _section(HubSection, raw.get("hub", {}), "hub")
-    if not hub.secret and hub.systems_json:
-        hub = HubSection(**{**hub.__dict__, "secret": secret_from_systems_json(hub)})
+    hub = section(HubSection, raw.get("hub", {}), "hub").resolved()
     config = Config(
-        endpoint=_section(EndpointSection, raw.get("endpoint", {}), "endpoint"),
+        endpoint=section(EndpointSection, raw.get("endpoint", {}), "endpoint"),
         hub=hub,
-        agencies=tuple(_section(Agency, a, "agencies") for a in raw.get("agencies", [])),
-        clerk=_section(ClerkSection, raw.get("clerk", {}), "clerk"),
+        agencies=tuple(section(Agency, a, "agencies") for a in raw.get("agencies", [])),
+        clerk=section(ClerkSection, raw.get("clerk", {}), "clerk"),
         pki_dir=str(raw.get("pki_dir", "")),
     )
     _check(config)
     return config
-
-
-def secret_from_systems_json(hub: HubSection) -> str:
-    entries = json.loads(Path(hub.systems_json).read_text(encoding="utf-8"))
-    for entry in entries:
-        if entry["system_id"] == hub.system_id:
-            return str(entry["secret"])
-    raise ConfigError(f"{hub.systems_json} has no system {hub.system_id}")
 
 
 def _check(config: Config) -> None:
