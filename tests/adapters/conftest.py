@@ -39,8 +39,8 @@ ENDPOINT_SYSTEMS = {
     "00.47.Q08": (DEPT_08,),
     "00.47.Q12": (DEPT_12,),
 }
-# The hub strips the SDK's CRLF framing once branch `wire` is merged; until then, plain bodies.
-SDK_CRLF = "false"
+# sendEdoc bodies framed exactly as the SDK frames them (file + CRLF, docs/domain.md §6).
+SDK_CRLF = "true"
 SECRETS = {
     system_id: f"test-secret-{system_id}" for system_id in (*demo.SYSTEMS, *ENDPOINT_SYSTEMS)
 }
