@@ -1,0 +1,1 @@
+"""A folder adapter for systems that can only exchange files (adapters/README.md)."""

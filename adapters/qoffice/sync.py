@@ -1,0 +1,125 @@
+"""The endpoint's link to the hub, both ways, over the SDK wire protocol (adapters/vxp).
+
+Incoming, with real integrators' habits (docs/domain.md §6): every ``poll_interval_s`` list
+what waits, fetch each package, commit it to the endpoint's own database, then acknowledge
+``done``; a package that cannot be stored is acknowledged ``fail`` with the reason. A
+redelivered package (the ack was lost) is found already stored and is acknowledged again.
+Rows addressed to agencies this endpoint does not serve are left alone.
+
+Outgoing: issued documents (BAN_HANH without a hub DocId) and queued statuses are sent with
+sendEdoc; the signed bytes were stored before the first attempt, so a retry after a lost answer
+is byte-identical and the hub answers with the original DocId (docs/business-rules.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from adapters import crashpoint
+from adapters.qoffice.db import now
+from adapters.qoffice.packages import Incoming
+from adapters.qoffice.registers import Registers
+from adapters.vxp import VxpClient, VxpError
+from axis import logs
+from axis.edxml.model import DocumentPackage, StatusPackage
+from axis.errors import Rejected
+
+CRASH_VARIABLE = "AXIS_QOFFICE_CRASH_AT"  # test-only: after-store (between store and ack)
+log = logs.get("adapters.qoffice")
+
+
+class HubLink:
+    def __init__(self, registers: Registers, client: VxpClient, poll_interval_s: float) -> None:
+        self.registers = registers
+        self.db = registers.db
+        self.client = client
+        self.poll_interval_s = poll_interval_s
+        self.ours = set(registers.names)
+        # set when something waits to go out (a clerk acted, a document was issued)
+        self.outgoing_ready = asyncio.Event()
+
+    async def run_pull(self) -> None:
+        while True:
+            try:
+                await self.pull("edoc")
+                await self.pull("status")
+            except VxpError as error:
+                log.warning("pull-failed", error=str(error))
+            except Exception:  # a bug or a local fault (disk, key file): retry next round
+                log.exception("pull-crashed")
+            await asyncio.sleep(self.poll_interval_s)
+
+    async def run_push(self) -> None:
+        """Send whatever waits, at once when woken, else every poll interval."""
+        while True:
+            self.outgoing_ready.clear()
+            try:
+                await self.push()
+            except VxpError as error:
+                log.warning("push-failed", error=str(error))
+            except Exception:
+                log.exception("push-crashed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.outgoing_ready.wait(), self.poll_interval_s)
+
+    async def pull(self, messagetype: str) -> None:
+        for row in await self.client.received_list(messagetype):
+            if row.get("to") in self.ours:
+                await self._take(row["docId"], row["to"], messagetype)
+
+    async def _take(self, delivery: str, to_agency: str, messagetype: str) -> None:
+        data = await self.client.get_edoc(delivery)
+        try:
+            fresh = await self._store(delivery, to_agency, data, messagetype)
+        except (Rejected, ValueError, KeyError) as exc:
+            log.warning("cannot-store", delivery=delivery, error=str(exc))
+            await self.client.update_status(delivery, ok=False, error=f"cannot store: {exc}")
+            return
+        crashpoint.reached(CRASH_VARIABLE, "after-store")
+        await self.client.update_status(delivery, ok=True)
+        log.info("stored" if fresh else "already-stored", delivery=delivery, to=to_agency)
+        if fresh:
+            self.outgoing_ready.set()
+
+    async def _store(self, delivery: str, to_agency: str, data: bytes, messagetype: str) -> bool:
+        package = Incoming.read(data).package
+        if messagetype == "edoc":
+            if not isinstance(package, DocumentPackage):
+                raise ValueError("a status package listed as edoc")
+            return await self.registers.store_incoming(delivery, to_agency, data)
+        if not isinstance(package, StatusPackage):
+            raise ValueError("a document package listed as status")
+        return await self.registers.record_status(delivery, to_agency, package)
+
+    async def push(self) -> None:
+        for doc in await self.db.rows(
+            "SELECT id, don_vi_gui, goi_tin FROM van_ban_di WHERE trang_thai = 'BAN_HANH'"
+            " AND hub_doc_id = '' AND loi_gui = '' ORDER BY id"
+        ):
+            await self._send("van_ban_di", doc, "edoc")
+        for status in await self.db.rows(
+            "SELECT id, don_vi_gui, goi_tin FROM status_outbox WHERE gui_luc = '' ORDER BY id"
+        ):
+            await self._send("status_outbox", status, "status")
+
+    async def _send(self, table: str, row: dict[str, Any], messagetype: str) -> None:
+        error_column = "loi_gui" if table == "van_ban_di" else "loi"
+        sent_column = ", gui_luc = :at" if table == "status_outbox" else ""
+        try:
+            doc_id = await self.client.send_edoc(row["goi_tin"], row["don_vi_gui"], messagetype)
+        except VxpError as error:
+            if error.transient:
+                raise  # the hub is busy or away: the whole round waits for the next one
+            log.warning("refused", table=table, id=row["id"], error=str(error))
+            await self.db.conn.execute(
+                f"UPDATE {table} SET {error_column} = :error{sent_column} WHERE id = :id",
+                {"error": str(error), "at": now(), "id": row["id"]},
+            )
+            return
+        await self.db.conn.execute(
+            f"UPDATE {table} SET hub_doc_id = :doc{sent_column} WHERE id = :id",
+            {"doc": doc_id, "at": now(), "id": row["id"]},
+        )
+        log.info("sent", table=table, id=row["id"], doc_id=doc_id)
