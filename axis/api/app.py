@@ -7,6 +7,7 @@ benchmarks); axis/api/serving.py runs it as the daemon.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -73,7 +74,15 @@ def _middleware(cfg: Config, limit: InFlight) -> Any:
             return fail(exc, retry_after, request.path)
         except web.HTTPException:
             raise
-        except Exception:
+        except asyncio.CancelledError:
+            if _peer_gone(request):  # aiohttp cancels a handler whose client went away
+                log.info("client disconnected", path=request.path, during="cancelled")
+            raise
+        except Exception as exc:
+            if logs.is_disconnect(exc) or (_peer_gone(request) and isinstance(exc, OSError)):
+                log.info("client disconnected", path=request.path, error=type(exc).__name__)
+                raise
+
             request_id = uuid.uuid4().hex[:12]
             log.exception("internal error", path=request.path, request_id=request_id)
             return fail(AxisError("5.7.3", f"Request id {request_id}."), path=request.path)
@@ -81,6 +90,11 @@ def _middleware(cfg: Config, limit: InFlight) -> Any:
             limit.current -= 1
 
     return errors
+
+
+def _peer_gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 async def dispatch(request: web.Request) -> web.StreamResponse:
