@@ -14,7 +14,7 @@ import json
 import pytest
 
 from tests.attacks.helpers import assert_fail, healthy
-from tests.hub.conftest import A, B, SECRETS, SYSTEM_OF
+from tests.hub.conftest import SECRETS, SYSTEM_OF, A, B
 from tests.vxp_client import PREFIX, sdk_timestamp
 
 

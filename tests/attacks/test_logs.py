@@ -44,7 +44,7 @@ async def test_a_client_that_hangs_up_mid_body_is_logged_as_a_disconnect(hub, js
         "application/octet-stream",
     )  # fmt: skip
     host, port = hub.endpoint.removeprefix("http://").split(":")
-    reader, writer = await asyncio.open_connection(host, int(port))
+    _reader, writer = await asyncio.open_connection(host, int(port))
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     writer.write(
         f"POST /sendEdoc HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n{head}\r\n".encode()

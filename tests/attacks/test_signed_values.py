@@ -119,5 +119,5 @@ async def test_every_recorded_sdk_request_passes_authentication(hub) -> None:
     await hub.store.set_secret("00.47.W00", "s3cr3t")
     for path in sorted(SDK_WIRE.glob("*.http")):
         operation, headers, body = _recorded(path)
-        status, payload = await _post(hub, operation, headers, body)
+        _status, payload = await _post(hub, operation, headers, body)
         assert not payload["ErrorCode"].startswith("5.8."), (path.name, payload)
