@@ -200,7 +200,6 @@ async def test_one_system_holding_every_trick_does_not_slow_another(served, pki)
     assert answers.get("408", 0) > 0, answers  # stalled bodies timed out (5.1.10)
     # Beyond A's in-flight share (503 4.7.5) or its rate (429 4.7.6), whichever A hit first.
     assert answers.get("503", 0) + answers.get("429", 0) > 0, answers
-    print(answers)
     assert answers.get("slow headers closed", 0) > 0, answers  # header timeout
     assert running.app[PEER_GUARD].refused > 0, answers  # beyond 64 unauthenticated per address
 
