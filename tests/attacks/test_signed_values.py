@@ -19,7 +19,8 @@ from tests.attacks.helpers import assert_fail, send_raw
 from tests.hub.conftest import A, B, document, package_bytes
 from tests.vxp_client import PREFIX
 
-SDK_WIRE = Path("/work/shared/samples/sdk-wire")
+# Requests recorded from the real VXP SDK 2.0.1 (system 00.47.W00, secret s3cr3t).
+SDK_WIRE = Path(__file__).resolve().parents[1] / "data" / "sdk-wire"
 
 
 async def _delivery_to_b(hub, pki) -> str:
@@ -114,10 +115,11 @@ def _recorded(path: Path) -> tuple[str, list[tuple[str, str]], bytes]:
     return operation, [(k, v) for k, v in headers if k.lower() not in skip], body  # type: ignore[misc]
 
 
-@pytest.mark.skipif(not SDK_WIRE.exists(), reason="recorded SDK requests not available")
 async def test_every_recorded_sdk_request_passes_authentication(hub) -> None:
     await hub.store.set_secret("00.47.W00", "s3cr3t")
-    for path in sorted(SDK_WIRE.glob("*.http")):
+    recorded = sorted(SDK_WIRE.glob("*.http"))
+    assert len(recorded) == 10
+    for path in recorded:
         operation, headers, body = _recorded(path)
         _status, payload = await _post(hub, operation, headers, body)
         assert not payload["ErrorCode"].startswith("5.8."), (path.name, payload)
