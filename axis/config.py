@@ -30,6 +30,20 @@ class HubConfig:
     event_loop: Literal["uvloop", "asyncio"] = "uvloop"
     # Requests handled at once before answering 503 4.7.2.
     max_concurrent_requests: int = 256
+    # One system's share (docs/security.md): requests in flight at once (beyond: 503 4.7.5),
+    # and requests per second with bursts up to system_burst (beyond: 429 4.7.6).
+    max_in_flight_per_system: int = 32
+    requests_per_s_per_system: float = 100.0
+    system_burst: int = 200
+    # Connections from one address that have not yet carried an authenticated request.
+    max_unauthenticated_connections_per_peer: int = 64
+    # Seconds a connection may sit idle or take to send its request headers.
+    header_timeout_s: float = 15.0
+    # A request body must never pause longer than body_idle_timeout_s, and must be complete
+    # within body_deadline_s + its size / body_min_bytes_per_s (408 5.1.11).
+    body_idle_timeout_s: float = 15.0
+    body_deadline_s: float = 30.0
+    body_min_bytes_per_s: int = 32768
     # Hub key.pem + cert.pem that sign transport receipts (/getReceipt); "" = data_dir/pki/hub.
     key_dir: str = ""
 

@@ -90,6 +90,12 @@ _ENTRIES: tuple[Code, ...] = (
         "This delivery was already acknowledged done, which is final; a later fail is refused. Fetch it again only if it is still listed.",
         409,
     ),
+    Code(
+        "5.1.11",
+        "request.body-too-slow",
+        "The request body stalled or arrived too slowly; nothing was accepted; check the network and send again.",
+        408,
+    ),
     # 2 XML safety and well-formedness
     Code(
         "5.2.1",
@@ -501,6 +507,18 @@ _ENTRIES: tuple[Code, ...] = (
         "system.overloaded",
         "The hub is at its concurrency limit; retry after the Retry-After delay.",
         503,
+    ),
+    Code(
+        "4.7.5",
+        "system.share-in-flight",
+        "This system already has as many requests in flight as one system may; wait for them, then retry after the Retry-After delay.",
+        503,
+    ),
+    Code(
+        "4.7.6",
+        "system.rate-limited",
+        "This system sends more requests per second than one system may; retry after the Retry-After delay.",
+        429,
     ),
     Code(
         "5.7.3",

@@ -7,13 +7,16 @@ Never log payloads, keys or secrets.
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 from typing import Any
 
+import aiohttp
 import structlog
 from structlog.types import EventDict, WrappedLogger
 
+_DISCONNECT_ERRNOS = frozenset({errno.EPIPE, errno.ECONNRESET, errno.ECONNABORTED})
 _SECRET_KEYS = frozenset({"secret", "password", "key", "hash_header", "sign_header", "body"})
 
 
@@ -56,12 +59,16 @@ def setup(fmt: str = "auto", level: str = "info", stream: Any = None) -> None:
         if fmt == "console"
         else structlog.processors.JSONRenderer(ensure_ascii=False)
     )
+    # The console renderer prints exc_info itself; JSON needs it turned into a string first,
+    # or the traceback of an "internal error" would be dropped from the line.
+    tracebacks = [] if fmt == "console" else [structlog.processors.format_exc_info]
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             _drop_secrets,
+            *tracebacks,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
@@ -72,6 +79,14 @@ def setup(fmt: str = "auto", level: str = "info", stream: Any = None) -> None:
     )
 
 
+def is_disconnect(exc: BaseException) -> bool:
+    """The peer went away (reset, closed mid-body): an everyday event, not an internal error."""
+    return isinstance(exc, (ConnectionError, aiohttp.ClientConnectionError)) or (
+        isinstance(exc, OSError) and exc.errno in _DISCONNECT_ERRNOS
+    )
+
+
 def get(name: str) -> Any:
-    """A logger for one subsystem, e.g. ``get("axis.intake")``."""
-    return structlog.get_logger().bind(logger_name=name)
+    """A logger for one subsystem, e.g. ``get("axis.intake")``. Lazy: it follows the latest
+    ``setup`` even when created at import time, before the daemon configured logging."""
+    return structlog.get_logger(logger_name=name)

@@ -1,12 +1,14 @@
 """The aiohttp application: the VXP-compatible API (docs/domain.md §6) plus /getReceipt and /healthz.
 
-Top of the flow: request -> middleware (errors, concurrency limit) -> authentication (auth.py)
--> operation handler -> intake / store. ``create_app(cfg)`` builds the app in-process (tests,
+Top of the flow: request -> middleware (errors, global concurrency limit) -> authentication
+(auth.py) -> the system's share (limits.py) -> operation handler -> intake / store. /healthz
+is outside every limit, so it answers while the hub is saturated. ``create_app(cfg)`` builds the app in-process (tests,
 benchmarks); axis/api/serving.py runs it as the daemon.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -15,7 +17,10 @@ from aiohttp import web
 from axis import logs
 from axis.api import openapi, ops_directory, ops_inbox, ops_send, refusals
 from axis.api.auth import Caller
+from axis.api.body import BODY_TIMEOUTS, BodyTimeouts
+from axis.api.connections import PeerGuard
 from axis.api.hub import Hub
+from axis.api.limits import SHARE_RETRY_AFTER_S, SystemShares
 from axis.api.responses import fail, ok
 from axis.config import Config
 from axis.errors import AxisError, Rejected
@@ -51,6 +56,9 @@ class InFlight:
 
 
 IN_FLIGHT: web.AppKey[InFlight] = web.AppKey("in_flight", InFlight)
+SHARES: web.AppKey[SystemShares] = web.AppKey("shares", SystemShares)
+PEER_GUARD: web.AppKey[PeerGuard] = web.AppKey("peer_guard", PeerGuard)
+_SHARE_CODES = frozenset({"4.7.5", "4.7.6"})
 
 
 def _middleware(cfg: Config, limit: InFlight) -> Any:
@@ -60,6 +68,8 @@ def _middleware(cfg: Config, limit: InFlight) -> Any:
     async def errors(
         request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
+        if request.path == "/healthz":
+            return await handler(request)
         if limit.current >= limit.maximum:
             overload = AxisError("4.7.2", f"{limit.current} requests in flight.")
             return fail(overload, retry_after, request.path)
@@ -70,10 +80,18 @@ def _middleware(cfg: Config, limit: InFlight) -> Any:
             if exc.code.klass == 5:  # one log line, counted (axis/api/refusals.py)
                 return refusals.answer(request, exc, _refusal_counts(request))
             log.warning("deferred", path=request.path, code=exc.code.code, detail=exc.detail)
-            return fail(exc, retry_after, request.path)
+            wait = SHARE_RETRY_AFTER_S if exc.code.code in _SHARE_CODES else retry_after
+            return fail(exc, wait, request.path)
         except web.HTTPException:
             raise
-        except Exception:
+        except asyncio.CancelledError:
+            if _peer_gone(request):  # aiohttp cancels a handler whose client went away
+                log.info("client disconnected", path=request.path, during="cancelled")
+            raise
+        except Exception as exc:
+            if logs.is_disconnect(exc) or (_peer_gone(request) and isinstance(exc, OSError)):
+                log.info("client disconnected", path=request.path, error=type(exc).__name__)
+                raise
             request_id = refusals.request_id(request)
             log.exception("internal error", path=request.path, request_id=request_id)
             return refusals.answer(
@@ -90,6 +108,11 @@ def _refusal_counts(request: web.Request) -> refusals.RefusalCounts | None:
     return hub.refusals if hub is not None else None
 
 
+def _peer_gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
 async def dispatch(request: web.Request) -> web.StreamResponse:
     """POST /<operation>: authenticate, then run the operation."""
     name = request.match_info["operation"]
@@ -98,7 +121,9 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
         raise Rejected("5.1.6", f"{name!r}; operations: {', '.join(OPERATIONS)}.")
     hub = request.app[HUB]
     caller = await hub.auth.authenticate(request.raw_headers)
-    return await handler(hub, caller, request)
+    request.app[PEER_GUARD].authenticated(request.transport)
+    with request.app[SHARES].admit(caller.system_id):
+        return await handler(hub, caller, request)
 
 
 async def unknown(request: web.Request) -> web.StreamResponse:
@@ -135,6 +160,11 @@ def create_app(cfg: Config) -> web.Application:
     )
     app[CONFIG] = cfg
     app[IN_FLIGHT] = in_flight
+    app[SHARES] = SystemShares(cfg.hub)
+    app[PEER_GUARD] = PeerGuard(cfg.hub.max_unauthenticated_connections_per_peer)
+    app[BODY_TIMEOUTS] = BodyTimeouts(
+        cfg.hub.body_idle_timeout_s, cfg.hub.body_deadline_s, cfg.hub.body_min_bytes_per_s
+    )
     app.cleanup_ctx.append(_hub_context)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/openapi.json", openapi.serve)
@@ -145,6 +175,11 @@ def create_app(cfg: Config) -> web.Application:
 
 
 def server_args(cfg: Config) -> dict[str, Any]:
-    """aiohttp server limits: header fields long enough that OUR limit (5.1.7) answers first."""
+    """aiohttp server limits: header fields long enough that OUR limit (5.1.7) answers first;
+    the keep-alive timer closes idle connections and slow headers (connections.py)."""
     field = max(cfg.intake.max_header_bytes * 2, 16384)
-    return {"max_field_size": field, "max_line_size": field}
+    return {
+        "max_field_size": field,
+        "max_line_size": field,
+        "keepalive_timeout": cfg.hub.header_timeout_s,
+    }

@@ -3,9 +3,15 @@
 The first thing every operation passes (api -> auth -> handler). The SDK signs a compact JSON
 of chosen headers (XroadVnpt-sign-header) with HMAC-SHA256 keyed by the system's secret
 (XroadVnpt-hash-header). We verify the HMAC over the header value's exact received bytes
-(request.raw_headers: no decode/re-encode can change what is hashed), then that every name in
-sign-header-key has a real XroadVnpt-* header equal to the value inside the JSON (5.8.5), then
-the timestamp window (5.8.3/5.8.9), then replay (5.8.4).
+(request.raw_headers: no decode/re-encode can change what is hashed), then the signed values
+(5.8.5), then the timestamp window (5.8.3/5.8.9), then replay (5.8.4).
+
+Signed values (docs/security.md, docs/decisions.md): sign-header-key is not covered by the HMAC,
+so it decides nothing. The operation sees only the values inside the signed JSON. Every
+XroadVnpt-* parameter header must be inside it with the same bytes, every signed name must come
+as a header too, and sign-header-key must list exactly the signed names: a parameter cannot be
+slipped in unsigned, dropped from the signed set, or said twice. The real SDK signs every
+parameter it sends (only XroadVnpt-version goes unsigned), so this costs it nothing.
 
 Replay cache trade-off (docs/decisions.md): the seen hash-header values live in memory for the
 timestamp window. A restart forgets them, so a request captured in the last window minutes
@@ -17,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import time
 from collections import deque
 from collections.abc import Callable
@@ -25,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from axis.api.bounded import Unbounded, ascii_int, json_loads
 from axis.config import Config
 from axis.errors import Rejected
 from axis.store.base import Store
@@ -32,6 +38,8 @@ from axis.store.base import Store
 PREFIX = b"xroadvnpt-"
 # Every request must sign at least these (without them the HMAC proves nothing about who or when).
 MUST_SIGN = ("systemid", "timestamp")
+# XroadVnpt-* headers that are not parameters: the signature itself, and the SDK's version.
+NOT_PARAMETERS = frozenset({"sign-header", "sign-header-key", "hash-header", "version"})
 # Secrets are cached this long (``axis systems rotate-secret`` runs in another process).
 SECRET_TTL_S = 5.0
 
@@ -82,7 +90,7 @@ class ReplayCache:
 
 
 def xroad_headers(raw_headers: tuple[tuple[bytes, bytes], ...], limit: int) -> dict[str, bytes]:
-    """XroadVnpt-* headers, lower-case name without prefix -> exact value bytes (first wins)."""
+    """XroadVnpt-* headers, lower-case name without prefix -> exact value bytes; each once."""
     found: dict[str, bytes] = {}
     for name, value in raw_headers:
         lower = name.lower()
@@ -91,19 +99,24 @@ def xroad_headers(raw_headers: tuple[tuple[bytes, bytes], ...], limit: int) -> d
         key = lower[len(PREFIX) :].decode("latin-1")
         if len(value) > limit:
             raise Rejected("5.1.7", f"XroadVnpt-{key} is {len(value)} bytes; the limit is {limit}.")
-        found.setdefault(key, value)
+        if key in found:
+            raise Rejected("5.8.5", f"XroadVnpt-{key} is sent more than once.")
+        found[key] = value
     return found
 
 
 def parse_timestamp(value: str, zone: ZoneInfo | None) -> datetime:
     """ddMMyyyyTHHmmss+NNNN (NNNN = milliseconds, not an offset; docs/domain.md §6) in ``zone``."""
-    if len(value) != 20 or value[8] != "T" or value[15] != "+" or not value[16:].isdigit():
+    if len(value) != 20 or value[8] != "T" or value[15] != "+":
         raise Rejected("5.8.9", f"Got {value!r}.")
-    try:
+    try:  # ASCII digits only: str.isdigit and int accept "²" and "١" (docs/security.md)
+        millis = ascii_int(value[16:], 9999)
+        digits = value[:8] + value[9:15]
+        ascii_int(digits, 10**14)
         moment = datetime.strptime(value[:15], "%d%m%YT%H%M%S")
     except ValueError as exc:
         raise Rejected("5.8.9", f"Got {value!r}.") from exc
-    moment = moment.replace(microsecond=min(int(value[16:]), 999) * 1000)
+    moment = moment.replace(microsecond=min(millis, 999) * 1000)
     return moment.replace(tzinfo=zone) if zone else moment.astimezone()
 
 
@@ -140,17 +153,16 @@ class Authenticator:
         for name in ("systemid", "sign-header", "hash-header", "sign-header-key", "timestamp"):
             if not headers.get(name):
                 raise Rejected("5.1.4", f"XroadVnpt-{name} is missing.")
-        params = {k: v.decode("utf-8", "replace") for k, v in headers.items()}
-        system_id = params["systemid"]
+        system_id = headers["systemid"].decode("utf-8", "replace")
         secret = await self.secret(system_id)
         if secret is None:
             raise Rejected("5.8.2", f"XroadVnpt-systemid {system_id!r}.")
         expected = hmac.new(secret.encode(), headers["sign-header"], hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected.encode(), headers["hash-header"].lower()):
             raise Rejected("5.8.1")
-        _check_signed_names(headers)
+        params = signed_params(headers, self.limit)
         self._check_time(params["timestamp"])
-        self.replays.check_and_add(params["hash-header"].lower())
+        self.replays.check_and_add(headers["hash-header"].decode("latin-1").lower())
         return Caller(system_id, params)
 
     def _check_time(self, value: str) -> None:
@@ -165,23 +177,39 @@ class Authenticator:
             )
 
 
-def _check_signed_names(headers: dict[str, bytes]) -> None:
-    """Each sign-header-key name: present in the signed JSON and equal to its real header."""
+def signed_params(headers: dict[str, bytes], limit: int) -> dict[str, str]:
+    """The request's parameters, taken from the signed JSON once it agrees with the headers."""
+    params = _signed_json(headers["sign-header"], limit)
+    listed = {n.strip().lower() for n in headers["sign-header-key"].decode("latin-1").split(";")}
+    if listed - {""} != params.keys():
+        raise Rejected("5.8.5", "XroadVnpt-sign-header-key must list exactly the signed names.")
+    for required in MUST_SIGN:
+        if required not in params:
+            raise Rejected("5.8.5", f"XroadVnpt-{required} must be signed.")
+    for name in headers.keys() - NOT_PARAMETERS - params.keys():
+        raise Rejected("5.8.5", f"XroadVnpt-{name} is not signed; sign every parameter sent.")
+    for name, value in params.items():
+        if headers.get(name) != value.encode("utf-8"):
+            raise Rejected(
+                "5.8.5", f"XroadVnpt-{name} differs from its signed value or is missing."
+            )
+    return params
+
+
+def _signed_json(sign_header: bytes, limit: int) -> dict[str, str]:
+    """sign-header as lower-case parameter name -> value: a flat object of XroadVnpt-* strings."""
     try:
-        signed = json.loads(headers["sign-header"])
-    except ValueError as exc:
-        raise Rejected("5.8.5", "XroadVnpt-sign-header is not JSON.") from exc
+        signed = json_loads(sign_header, limit)
+    except Unbounded as exc:
+        raise Rejected("5.8.5", f"XroadVnpt-sign-header: {exc}.") from exc
     if not isinstance(signed, dict):
         raise Rejected("5.8.5", "XroadVnpt-sign-header is not a JSON object.")
-    signed_lower = {str(k).lower(): v for k, v in signed.items()}
-    names = [
-        n.strip() for n in headers["sign-header-key"].decode("latin-1").split(";") if n.strip()
-    ]
-    for required in MUST_SIGN:
-        if required not in (n.lower() for n in names):
-            raise Rejected("5.8.5", f"{required} must be listed in XroadVnpt-sign-header-key.")
-    for name in names:
-        inside = signed_lower.get("xroadvnpt-" + name.lower())
-        actual = headers.get(name.lower())
-        if not isinstance(inside, str) or actual is None or inside.encode("utf-8") != actual:
-            raise Rejected("5.8.5", f"XroadVnpt-{name}.")
+    params: dict[str, str] = {}
+    for key, value in signed.items():
+        name = key.lower()[len(PREFIX) :]
+        if not key.lower().startswith(PREFIX.decode()) or not isinstance(value, str):
+            raise Rejected("5.8.5", f"Signed {key!r}: only XroadVnpt-* names with text values.")
+        if name in params or name in NOT_PARAMETERS:
+            raise Rejected("5.8.5", f"Signed {key!r}: twice, or not a parameter.")
+        params[name] = value
+    return params

@@ -15,9 +15,11 @@ so the reader also keeps the SHA-256 of the body without its last two bytes when
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import tempfile
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -36,12 +38,51 @@ async def read_limited(request: web.Request, limit: int) -> bytes:
     _check_declared(request, limit)
     parts: list[bytes] = []
     total = 0
-    async for chunk in request.content.iter_chunked(CHUNK):
+    async for chunk in timed_chunks(request):
         total += len(chunk)
         if total > limit:
             raise Rejected("5.1.1", f"More than {limit} bytes.")
         parts.append(chunk)
     return b"".join(parts)
+
+
+@dataclass(frozen=True)
+class BodyTimeouts:
+    """How slowly a body may arrive (hub.body_* settings; docs/security.md)."""
+
+    idle_s: float = 15.0
+    deadline_s: float = 30.0
+    min_bytes_per_s: int = 32768
+
+
+BODY_TIMEOUTS: web.AppKey[BodyTimeouts] = web.AppKey("body_timeouts", BodyTimeouts)
+
+
+async def timed_chunks(request: web.Request) -> AsyncIterator[bytes]:
+    """The body in chunks of at most CHUNK bytes, refused (408 5.1.11) when it pauses longer
+    than ``idle_s`` or falls behind ``deadline_s`` + bytes / ``min_bytes_per_s``: a client
+    trickling a body must not hold a request slot for ever."""
+    timeouts = request.app.get(BODY_TIMEOUTS) or BodyTimeouts()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    declared = request.content_length or 0
+    received = 0
+    while True:
+        due = started + timeouts.deadline_s + max(declared, received) / timeouts.min_bytes_per_s
+        wait = min(timeouts.idle_s, due - loop.time())
+        try:
+            if wait <= 0:
+                raise TimeoutError
+            async with asyncio.timeout(wait):
+                chunk = await request.content.read(CHUNK)
+        except TimeoutError:
+            raise Rejected(
+                "5.1.11", f"{received} bytes in {loop.time() - started:.1f} s, then it stalled."
+            ) from None
+        if not chunk:
+            return
+        received += len(chunk)
+        yield chunk
 
 
 def _check_declared(request: web.Request, limit: int) -> None:
@@ -106,7 +147,7 @@ async def spool_limited(
     out: BinaryIO | None = None
     path: Path | None = None
     try:
-        async for chunk in request.content.iter_chunked(CHUNK):
+        async for chunk in timed_chunks(request):
             total += len(chunk)
             if total > limit:
                 raise Rejected("5.1.1", f"More than {limit} bytes.")

@@ -58,6 +58,7 @@ class Hub:
 
     async def close(self) -> None:
         try:
-            self.executor.shutdown(wait=True)
+            # No waiting here: a stuck worker must not block the stop (axis/api/serving.py).
+            self.executor.shutdown(wait=False, cancel_futures=True)
         finally:
             await self.store.close()

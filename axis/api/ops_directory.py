@@ -7,7 +7,6 @@ are in axis/directory/registry.py.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
@@ -15,6 +14,7 @@ from aiohttp import web
 from axis import logs
 from axis.api.auth import Caller
 from axis.api.body import read_limited
+from axis.api.bounded import Unbounded, json_loads
 from axis.api.hub import Hub
 from axis.api.ops_inbox import _paging
 from axis.api.responses import ok
@@ -30,9 +30,9 @@ JSON_LIMIT = 64 * 1024
 async def _json_body(request: web.Request) -> dict[str, Any]:
     raw = await read_limited(request, JSON_LIMIT)
     try:
-        body = json.loads(raw or b"{}")
-    except ValueError as exc:
-        raise Rejected("5.1.5", "The body must be a JSON object.") from exc
+        body = json_loads(raw or b"{}", JSON_LIMIT)
+    except Unbounded as exc:
+        raise Rejected("5.1.5", f"The body must be a JSON object: {exc}.") from exc
     if not isinstance(body, dict):
         raise Rejected("5.1.5", "The body must be a JSON object.")
     return body

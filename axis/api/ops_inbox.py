@@ -16,6 +16,7 @@ from aiohttp import web
 
 from axis import logs
 from axis.api.auth import Caller
+from axis.api.bounded import Unbounded, ascii_int
 from axis.api.hub import Hub
 from axis.api.responses import ok
 from axis.errors import Rejected
@@ -35,17 +36,25 @@ SENT_DEFAULT_LIMIT = 1000
 # getEdoc: documents up to this size are answered in one piece (the hot path), larger ones are
 # streamed from the store in chunks.
 INLINE_UP_TO = 1 << 20
+# Largest paging value: SQLite integers are 64-bit, and no list is ever this long.
+MAX_PAGING = 2**31 - 1
 
 
 def _paging(caller: Caller, default: int | None = None) -> tuple[int | None, int]:
+    """XroadVnpt-limit / -offset: ASCII digits up to MAX_PAGING each (docs/security.md)."""
     try:
-        limit = int(caller.params["limit"]) if caller.params.get("limit") else default
-        offset = int(caller.params.get("offset") or 0)
-    except ValueError as exc:
-        raise Rejected("5.1.5", "XroadVnpt-limit and -offset must be integers.") from exc
-    if (limit is not None and limit < 0) or offset < 0:
-        raise Rejected("5.1.5", "XroadVnpt-limit and -offset must not be negative.")
-    return limit, offset
+        limit = _bounded(caller, "limit")
+        offset = _bounded(caller, "offset")
+    except Unbounded as exc:
+        raise Rejected(
+            "5.1.5", f"XroadVnpt-limit and -offset must be 0..{MAX_PAGING} in ASCII digits: {exc}."
+        ) from exc
+    return (default if limit is None else limit), (offset or 0)
+
+
+def _bounded(caller: Caller, name: str) -> int | None:
+    text = caller.params.get(name, "")
+    return ascii_int(text, MAX_PAGING) if text else None
 
 
 def _message_type(caller: Caller, default: str) -> str:

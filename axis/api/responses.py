@@ -49,6 +49,6 @@ def fail(exc: AxisError, retry_after_s: int | None = None, path: str = "") -> we
         **_ALWAYS_READ.get(path.rstrip("/").lower(), {}),
     }
     response = web.json_response(body, status=exc.code.http, dumps=_dumps)
-    if isinstance(exc, StoreUnavailable) or exc.code.http == 503:
+    if isinstance(exc, StoreUnavailable) or exc.code.http in (429, 503):
         response.headers["Retry-After"] = str(retry_after_s or 30)
     return response

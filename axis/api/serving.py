@@ -1,24 +1,36 @@
-"""The daemon's life: listen, serve until SIGINT/SIGTERM, then stop gracefully.
+"""The daemon's life: listen, serve until SIGINT/SIGTERM, then stop gracefully, in bounded time.
 
 Graceful means: stop accepting connections, let every request already in flight finish (up to
 hub.shutdown_grace_s; a second signal cuts the wait short), then close connections and the
 store. aiohttp's own run_app stops reading request bodies the moment shutdown starts, so an
 upload in progress would be cut off; we wait for in-flight requests ourselves first.
+
+Bounded means: a worker thread stuck in a C call (a parser, a disk that no longer answers)
+cannot be interrupted, and the interpreter would wait for it at exit for ever. After the
+store is closed we give such threads one more grace period (or until a second signal), then
+log which are still busy and exit without them (docs/security.md, Logs and shutdown).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from aiohttp import web
 
 from axis import logs
-from axis.api.app import IN_FLIGHT, create_app, server_args
+from axis.api.app import IN_FLIGHT, PEER_GUARD, create_app, server_args
+from axis.api.connections import GuardedSite
 from axis.config import Config
 
 log = logs.get("axis.api")
+# Exit status when the stop had to leave stuck worker threads behind.
+EXIT_WORKERS_STUCK = 3
 
 
 def new_loop(cfg: Config) -> asyncio.AbstractEventLoop:
@@ -40,9 +52,21 @@ def run(cfg: Config, host: str, port: int, banner: Callable[[str], None] | None 
         loop.close()
 
 
-async def serve(
-    cfg: Config, host: str, port: int, banner: Callable[[str], None] | None = None
-) -> None:
+@dataclass
+class Running:
+    """A started hub: its application, runner and listening site."""
+
+    app: web.Application
+    runner: web.AppRunner
+    site: GuardedSite
+
+    @property
+    def port(self) -> int:
+        return self.site.port
+
+
+async def start(cfg: Config, host: str, port: int) -> Running:
+    """The hub listening on host:port (0 = any free port), connections behind the PeerGuard."""
     app = create_app(cfg)
     runner = web.AppRunner(
         app,
@@ -52,19 +76,40 @@ async def serve(
         **server_args(cfg),
     )
     await runner.setup()
-    signals = _Signals()
+    site = GuardedSite(runner, host, port, app[PEER_GUARD])
     try:
-        site = web.TCPSite(runner, host, port)
         await site.start()
-        if banner:
-            banner(f"======== axis listening on http://{host}:{port} (Ctrl-C stops) ========")
-        await signals.first.wait()
-        log.info("stopping: no new connections; waiting for requests in flight")
-        await site.stop()
-        await _drain(app, cfg.hub.shutdown_grace_s, signals.second)
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return Running(app, runner, site)
+
+
+async def serve(
+    cfg: Config, host: str, port: int, banner: Callable[[str], None] | None = None
+) -> None:
+    signals = _Signals()
+    # Our own default executor (asyncio.to_thread), so the stop can release its idle threads.
+    default_executor = ThreadPoolExecutor(thread_name_prefix="axis-io")
+    asyncio.get_running_loop().set_default_executor(default_executor)
+    try:
+        running = await start(cfg, host, port)
+        try:
+            if banner:
+                banner(
+                    f"======== axis listening on http://{host}:{running.port} "
+                    "(Ctrl-C stops) ========"
+                )
+            await signals.first.wait()
+            log.info("stopping: no new connections; waiting for requests in flight")
+            await running.site.stop()
+            await _drain(running.app, cfg.hub.shutdown_grace_s, signals.second)
+        finally:
+            await running.runner.cleanup()
+            default_executor.shutdown(wait=False, cancel_futures=True)
+        await _leave_stuck_threads(cfg.hub.shutdown_grace_s, signals.second)
     finally:
         signals.remove()
-        await runner.cleanup()
 
 
 async def _drain(app: web.Application, grace_s: float, hurry: asyncio.Event) -> None:
@@ -77,6 +122,29 @@ async def _drain(app: web.Application, grace_s: float, hurry: asyncio.Event) -> 
         log.warning("stopping with requests unfinished", in_flight=in_flight.current)
 
 
+def _busy_threads() -> list[threading.Thread]:
+    """Threads the interpreter would wait for at exit (worker pools, not daemons)."""
+    main = threading.main_thread()
+    return [t for t in threading.enumerate() if t is not main and not t.daemon and t.is_alive()]
+
+
+async def _leave_stuck_threads(grace_s: float, hurry: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + grace_s
+    while _busy_threads() and loop.time() < deadline and not hurry.is_set():
+        await asyncio.sleep(0.05)
+    stuck = _busy_threads()
+    if stuck:
+        log.error(
+            "stopping: worker threads still busy; exiting without them",
+            threads=[t.name for t in stuck],
+            waited_s=grace_s,
+            hurried=hurry.is_set(),
+        )
+        os._exit(EXIT_WORKERS_STUCK)  # the interpreter's exit would join them for ever
+    log.info("stopped")
+
+
 class _Signals:
     """SIGINT/SIGTERM: the first starts a graceful stop, the second hurries it."""
 
@@ -87,6 +155,8 @@ class _Signals:
             loop.add_signal_handler(sig, self._received)
 
     def _received(self) -> None:
+        if self.first.is_set():
+            log.warning("second signal: stopping now")
         (self.second if self.first.is_set() else self.first).set()
 
     def remove(self) -> None:

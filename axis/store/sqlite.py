@@ -78,6 +78,10 @@ class SqliteStore(Queries):
             "synchronous = FULL",
             f"busy_timeout = {BUSY_TIMEOUT_MS}",
             "foreign_keys = ON",
+            # Checkpoint every ~4 MB of WAL and truncate it back to 16 MiB after a big write:
+            # with no reader pinning a snapshot (sqlite_blobs.py) the WAL stays bounded.
+            "wal_autocheckpoint = 1000",
+            f"journal_size_limit = {16 * 1024 * 1024}",
         ):
             await conn.execute(f"PRAGMA {pragma}")
         return conn
