@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from axis import config as config_mod
-from axis.intake.check import Checker, load_trust
+from axis.intake.checker import Checker, load_trust
 from axis.intake.context import Intake
 from axis.intake.persist import document_row
 from axis.store import open_store

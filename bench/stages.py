@@ -34,7 +34,7 @@ def best_ms(fn: Callable[[], object], calls: int, rounds: int = 5) -> float:
 
 def stage_costs(size_kb: float, key_type: str = "rsa") -> dict[str, float]:
     from axis import config as config_mod
-    from axis.intake.check import Checker
+    from axis.intake.checker import Checker
 
     with tempfile.TemporaryDirectory(prefix="axis-stages-") as tmp:
         pki = devpki.init(Path(tmp) / "pki", [(SENDER, "Sender")], key_type=key_type)

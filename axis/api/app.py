@@ -19,17 +19,17 @@ from axis.api import openapi, ops_directory, ops_inbox, ops_send, refusals
 from axis.api.auth import Caller
 from axis.api.body import BODY_TIMEOUTS, BodyTimeouts
 from axis.api.connections import PeerGuard
-from axis.api.hub import Hub
 from axis.api.limits import SHARE_RETRY_AFTER_S, SystemShares
 from axis.api.responses import fail, ok
 from axis.config import Config
+from axis.daemon import Daemon
 from axis.errors import AxisError, Rejected
 
 log = logs.get("axis.api")
-HUB: web.AppKey[Hub] = web.AppKey("hub", Hub)
+DAEMON: web.AppKey[Daemon] = web.AppKey("daemon", Daemon)
 CONFIG: web.AppKey[Config] = web.AppKey("config", Config)
 
-Operation = Callable[[Hub, Caller, web.Request], Awaitable[web.StreamResponse]]
+Operation = Callable[[Daemon, Caller, web.Request], Awaitable[web.StreamResponse]]
 OPERATIONS: dict[str, Operation] = {
     "sendEdoc": ops_send.send_edoc,
     "getReceivedEdocList": ops_inbox.received_list,
@@ -47,7 +47,7 @@ _BY_LOWER = {name.lower(): handler for name, handler in OPERATIONS.items()}
 
 
 class InFlight:
-    """Requests in flight; beyond hub.max_concurrent_requests answer 503 4.7.2 at once.
+    """Requests in flight; beyond daemon.max_concurrent_requests answer 503 4.7.2 at once.
     Graceful shutdown (serving.py) waits for ``current`` to reach zero."""
 
     def __init__(self, maximum: int) -> None:
@@ -104,8 +104,8 @@ def _middleware(cfg: Config, limit: InFlight) -> Any:
 
 
 def _refusal_counts(request: web.Request) -> refusals.RefusalCounts | None:
-    hub = request.app.get(HUB)
-    return hub.refusals if hub is not None else None
+    daemon = request.app.get(DAEMON)
+    return daemon.refusals if daemon is not None else None
 
 
 def _peer_gone(request: web.Request) -> bool:
@@ -119,11 +119,11 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     handler = OPERATIONS.get(name) or _BY_LOWER.get(name.lower())
     if handler is None:
         raise Rejected("5.1.6", f"{name!r}; operations: {', '.join(OPERATIONS)}.")
-    hub = request.app[HUB]
-    caller = await hub.auth.authenticate(request.raw_headers)
+    daemon = request.app[DAEMON]
+    caller = await daemon.auth.authenticate(request.raw_headers)
     request.app[PEER_GUARD].authenticated(request.transport)
     with request.app[SHARES].admit(caller.system_id):
-        return await handler(hub, caller, request)
+        return await handler(daemon, caller, request)
 
 
 async def unknown(request: web.Request) -> web.StreamResponse:
@@ -131,24 +131,24 @@ async def unknown(request: web.Request) -> web.StreamResponse:
 
 
 async def healthz(request: web.Request) -> web.StreamResponse:
-    hub = request.app[HUB]
-    await hub.store.get_secret("")  # the store answers reads
+    daemon = request.app[DAEMON]
+    await daemon.store.get_secret("")  # the store answers reads
     return ok(service="axis")
 
 
 async def stats(request: web.Request) -> web.StreamResponse:
     """GET /stats: refusals per code since start (JSON; a later issue adds Prometheus)."""
-    return ok(refused=request.app[HUB].refusals.snapshot())
+    return ok(refused=request.app[DAEMON].refusals.snapshot())
 
 
 async def _hub_context(app: web.Application) -> AsyncIterator[None]:
-    hub = await Hub.start(app[CONFIG])
-    app[HUB] = hub
-    log.info("hub started", store=hub.cfg.store.path, policy=hub.cfg.intake.policy)
+    daemon = await Daemon.start(app[CONFIG])
+    app[DAEMON] = daemon
+    log.info("hub started", store=daemon.cfg.store.path, policy=daemon.cfg.intake.policy)
     try:
         yield
     finally:
-        await hub.close()
+        await daemon.close()
         log.info("hub stopped")
 
 

@@ -15,9 +15,9 @@ from axis import logs
 from axis.api.auth import Caller
 from axis.api.body import read_limited
 from axis.api.bounded import Unbounded, json_loads
-from axis.api.hub import Hub
 from axis.api.ops_inbox import _paging
 from axis.api.responses import ok
+from axis.daemon import Daemon
 from axis.directory import registry
 from axis.directory.importer import to_row
 from axis.errors import Rejected
@@ -42,9 +42,9 @@ def _agency_json(row: AgencyRow) -> dict[str, str]:
     return {"id": row.id, "pid": row.pid, "code": row.code, "name": row.name, "mail": row.mail}
 
 
-async def agencies_list(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+async def agencies_list(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
     limit, offset = _paging(caller)
-    rows = await hub.store.list_agencies(None, limit, offset)
+    rows = await daemon.store.list_agencies(None, limit, offset)
     return ok(data=[_agency_json(row) for row in rows])
 
 
@@ -56,24 +56,24 @@ def _exact_ids(body: dict[str, Any]) -> None:
             raise Rejected("5.5.8", f"{key} {value!a}.")
 
 
-async def register_agency(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+async def register_agency(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
     body = await _json_body(request)
     _exact_ids(body)
     row = to_row({**body, "system_id": None, "upstream": None}, where="registerAgency body")
-    new = await registry.check_registration(hub.cfg, hub.store, caller.system_id, row)
-    hub.directory.forget(row.id)
-    if not await hub.store.add_agency(new):
+    new = await registry.check_registration(daemon.cfg, daemon.store, caller.system_id, row)
+    daemon.directory.forget(row.id)
+    if not await daemon.store.add_agency(new):
         raise Rejected("5.5.4", f"{row.id}.")
     log.info("agency registered", agency=row.id, system=caller.system_id)
     return ok(id=row.id)
 
 
-async def delete_agency(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+async def delete_agency(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
     body = await _json_body(request)
     agency_id = str(body.get("id") or body.get("code") or caller.params.get("id") or "")
     if not agency_id:
         raise Rejected("5.1.4", 'The body must name the agency: {"id": ...}.')
-    await registry.delete(hub.store, caller.system_id, agency_id)
-    hub.directory.forget(agency_id)
+    await registry.delete(daemon.store, caller.system_id, agency_id)
+    daemon.directory.forget(agency_id)
     log.info("agency deleted", agency=agency_id, system=caller.system_id)
     return ok(id=agency_id)

@@ -17,8 +17,8 @@ from aiohttp import web
 from axis import logs
 from axis.api.auth import Caller
 from axis.api.bounded import Unbounded, ascii_int
-from axis.api.hub import Hub
 from axis.api.responses import ok
+from axis.daemon import Daemon
 from axis.errors import Rejected
 from axis.intake.statuses import NAMES
 from axis.store.base import InboxRow, SentRow
@@ -78,34 +78,34 @@ def _inbox_row(row: InboxRow) -> dict[str, str]:
     }
 
 
-async def received_list(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+async def received_list(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
     limit, offset = _paging(caller)
-    rows = await hub.store.list_received(
+    rows = await daemon.store.list_received(
         caller.system_id, _message_type(caller, "edoc"), limit, offset
     )
     return ok(data=[_inbox_row(row) for row in rows])
 
 
-async def count_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
-    return ok(count=await hub.store.count_received(caller.system_id, "edoc"))
+async def count_edoc(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
+    return ok(count=await daemon.store.count_received(caller.system_id, "edoc"))
 
 
-async def count_status(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
-    return ok(count=await hub.store.count_received(caller.system_id, "status"))
+async def count_status(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
+    return ok(count=await daemon.store.count_received(caller.system_id, "status"))
 
 
-async def _own_delivery(hub: Hub, caller: Caller, delivery_id: str) -> InboxRow:
+async def _own_delivery(daemon: Daemon, caller: Caller, delivery_id: str) -> InboxRow:
     """The caller's delivery; someone else's gets the very answer of a missing one (5.1.8),
     so a stranger cannot learn which ids exist (docs/security.md)."""
-    row = await hub.store.get_delivery(delivery_id)
+    row = await daemon.store.get_delivery(delivery_id)
     if row is None or row.agency_system != caller.system_id:
         raise Rejected("5.1.8", f"docId {delivery_id!r}.")
     return row
 
 
-async def get_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.StreamResponse:
-    row = await _own_delivery(hub, caller, caller.param("docId"))
-    data = await hub.store.fetch_document(row.delivery_id, caller.system_id, INLINE_UP_TO)
+async def get_edoc(daemon: Daemon, caller: Caller, request: web.Request) -> web.StreamResponse:
+    row = await _own_delivery(daemon, caller, caller.param("docId"))
+    data = await daemon.store.fetch_document(row.delivery_id, caller.system_id, INLINE_UP_TO)
     if data is None:
         raise Rejected("5.1.8", f"docId {row.delivery_id!r}.")
     if row.state == "queued":
@@ -143,14 +143,14 @@ async def _stream_edoc(
     return response
 
 
-async def update_status(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+async def update_status(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
     delivery_id = caller.params.get("docid") or caller.param("docId")
     status = caller.param("status").lower()
     if status not in ("done", "fail"):
         raise Rejected("5.1.5", f"XroadVnpt-status must be done or fail, got {status!r}.")
-    row = await _own_delivery(hub, caller, delivery_id)
+    row = await _own_delivery(daemon, caller, delivery_id)
     error = caller.params.get("error", "") if status == "fail" else ""
-    changed = await hub.store.acknowledge(
+    changed = await daemon.store.acknowledge(
         row.delivery_id, caller.system_id, status == "done", error
     )
     if not changed and status == "fail":  # done is final; a repeated done is idempotent
@@ -181,7 +181,7 @@ def _sent_row(row: SentRow) -> dict[str, str]:
     }
 
 
-async def sent_list(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+async def sent_list(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
     limit, offset = _paging(caller, SENT_DEFAULT_LIMIT)
-    rows = await hub.store.list_sent(caller.system_id, limit, offset)
+    rows = await daemon.store.list_sent(caller.system_id, limit, offset)
     return ok(data=[_sent_row(row) for row in rows])

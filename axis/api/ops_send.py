@@ -22,9 +22,9 @@ from aiohttp import web
 
 from axis.api.auth import Caller
 from axis.api.body import Body, spool_limited
-from axis.api.hub import Hub
 from axis.api.refusals import request_id
 from axis.api.responses import ok, warnings
+from axis.daemon import Daemon
 from axis.errors import Finding, Rejected
 from axis.intake.context import Intake
 
@@ -49,7 +49,7 @@ def _check_hash_file(claimed: str, body: Body) -> None:
     raise Rejected("5.1.3")
 
 
-async def send_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+async def send_edoc(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
     message_type = caller.param("messagetype").lower()
     if message_type not in MESSAGE_TYPES:
         raise Rejected(
@@ -57,9 +57,9 @@ async def send_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Respo
         )
     from_agency = caller.param("from")
     claimed = caller.param("hash-file")
-    if not await hub.directory.serves(caller.system_id, from_agency):
+    if not await daemon.directory.serves(caller.system_id, from_agency):
         raise Rejected("5.8.6", f"{from_agency} is not served by {caller.system_id}.")
-    body = await spool_limited(request, hub.cfg.intake.max_body_bytes, hub.spool_dir)
+    body = await spool_limited(request, daemon.cfg.intake.max_body_bytes, daemon.spool_dir)
     try:
         _check_hash_file(claimed, body)
         if not body.size:
@@ -67,7 +67,7 @@ async def send_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Respo
         received = datetime.now().astimezone()
         ctx = Intake(body.source, caller.system_id, from_agency, message_type, received)
         ctx.request_id = request_id(request)  # ties a recorded refusal to its log line
-        await hub.pipeline.run(ctx)
+        await daemon.pipeline.run(ctx)
     finally:
         body.discard()  # the store has its own copy once the pipeline committed
     if ctx.duplicate_of is not None:
@@ -76,17 +76,17 @@ async def send_edoc(hub: Hub, caller: Caller, request: web.Request) -> web.Respo
     return ok(DocId=ctx.doc_id, code=code, warnings=warnings(ctx.findings))
 
 
-async def get_receipt(hub: Hub, caller: Caller, request: web.Request) -> web.Response:
+async def get_receipt(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
     """The hub-signed transport receipt (XML, base64 in ``data``) for a document you sent."""
     doc_id = caller.param("docId")
-    doc = await hub.store.get_document(doc_id)
+    doc = await daemon.store.get_document(doc_id)
     # someone else's document is answered as a missing one: ids are not an oracle
-    if doc is None or not await hub.directory.serves(caller.system_id, doc.from_agency):
+    if doc is None or not await daemon.directory.serves(caller.system_id, doc.from_agency):
         raise Rejected("5.1.8", f"DocId {doc_id!r}.")
-    recipients = await hub.store.recipients(doc.id)
+    recipients = await daemon.store.recipients(doc.id)
     findings = "; ".join(Finding(c, d).reason for c, d in json.loads(doc.findings))
     # Signing is about a millisecond; the worker pool keeps even that off the event loop.
     signed = await asyncio.get_running_loop().run_in_executor(
-        hub.executor, hub.receipts.sign, doc, recipients, findings
+        daemon.executor, daemon.receipts.sign, doc, recipients, findings
     )
     return ok(DocId=doc.id, data=base64.b64encode(signed).decode("ascii"))

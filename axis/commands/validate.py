@@ -14,7 +14,7 @@ from typing import Any
 
 from axis import config as config_mod
 from axis.errors import ConfigError, Rejected
-from axis.intake.check import Checker, load_trust, trust_dir_for
+from axis.intake.checker import Checker, load_trust, trust_dir_for
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -20,7 +20,7 @@ name = "business"
 
 
 async def run(ctx: Intake, env: Env) -> None:
-    package = ctx.ok.package
+    package = ctx.checked.package
     if isinstance(package, StatusPackage):
         await statuses.apply(ctx, env, package)
     elif package.business_doc_type in (1, 2, 3):

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 from axis.edxml import DocumentPackage, StatusPackage
-from axis.intake.check import Checked
+from axis.intake.checker import Checked
 
 
 def keys_for(from_agency: str, checked: Checked) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from axis.directory import Route
 from axis.errors import Finding
-from axis.intake.check import Checked
+from axis.intake.checker import Checked
 from axis.store.base import DocumentRef, StatusEffect
 
 
@@ -25,7 +25,7 @@ class Intake:
     received_at: datetime
     request_id: str = ""  # the API's id for this request (refusal log line and table)
     # filled by the stages, in order
-    checked: Checked | None = None
+    check_result: Checked | None = None  # set by the check stage; read it as ``checked``
     routes: dict[str, Route] = field(default_factory=dict)
     recipients: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -37,7 +37,7 @@ class Intake:
     done: bool = False
 
     @property
-    def ok(self) -> Checked:
-        """The offline check's result; stages after ``check`` may rely on it."""
-        assert self.checked is not None, "stage order: check runs before this stage"
-        return self.checked
+    def checked(self) -> Checked:
+        """The package as the check stage left it; stages after ``check`` may rely on it."""
+        assert self.check_result is not None, "stage order: check runs before this stage"
+        return self.check_result

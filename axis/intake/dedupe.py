@@ -18,7 +18,7 @@ name = "dedupe"
 
 
 async def run(ctx: Intake, env: Env) -> None:
-    checked = ctx.ok
+    checked = ctx.checked
     existing = await env.store.find_duplicate(ctx.from_agency, checked.sha256)
     if existing is not None:
         ctx.duplicate_of = existing

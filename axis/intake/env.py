@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from axis.config import Config
 from axis.directory import Directory
-from axis.intake.check import Checker
+from axis.intake.checker import Checker
 from axis.store.base import Store
 
 

@@ -23,7 +23,7 @@ log = logs.get("axis.intake")
 
 def document_row(ctx: Intake) -> NewDocument:
     """The stored row for a checked package (also used by bench/floor.py)."""
-    checked = ctx.ok
+    checked = ctx.checked
     package = checked.package
     if isinstance(package, DocumentPackage):
         document_id, business_type, status_code = package.document_id, package.business_doc_type, ""

@@ -21,14 +21,14 @@ from types import ModuleType
 from axis import logs
 from axis.edxml import StatusPackage
 from axis.errors import Rejected, StoreUnavailable
-from axis.intake import business, checks, dedupe, persist, route, size
+from axis.intake import business, check, dedupe, persist, route, size
 from axis.intake.claims import Claims, keys_for
 from axis.intake.context import Intake
 from axis.intake.env import Env
 from axis.store.base import Refusal
 from axis.store.sqlite import now
 
-STAGES: tuple[ModuleType, ...] = (size, checks, route, dedupe, business, persist)
+STAGES: tuple[ModuleType, ...] = (size, check, route, dedupe, business, persist)
 # From here to the end, a package holds its claims (axis/intake/claims.py).
 CLAIM_BEFORE = dedupe.name
 log = logs.get("axis.intake")
@@ -49,7 +49,7 @@ class Pipeline:
         try:
             return await self._stages_in_order(ctx)
         except Rejected as exc:
-            if ctx.checked is not None:
+            if ctx.check_result is not None:
                 await self._record(ctx, exc)
             raise
 
@@ -57,7 +57,7 @@ class Pipeline:
         async with AsyncExitStack() as claimed:
             for name, stage in self._stages:
                 if name == CLAIM_BEFORE:
-                    keys = keys_for(ctx.from_agency, ctx.ok)
+                    keys = keys_for(ctx.from_agency, ctx.checked)
                     await claimed.enter_async_context(self.claims.hold(keys))
                 await stage(ctx, self.env)
                 if ctx.done:
@@ -66,7 +66,7 @@ class Pipeline:
 
     async def _record(self, ctx: Intake, exc: Rejected) -> None:
         """The refusals row; a store that cannot write must not hide the refusal itself."""
-        package = ctx.ok.package
+        package = ctx.checked.package
         document_id = (
             package.response_for.document_id
             if isinstance(package, StatusPackage)
@@ -74,7 +74,7 @@ class Pipeline:
         )
         refusal = Refusal(
             now(), ctx.request_id, exc.code.code, ctx.system_id, ctx.from_agency,
-            document_id, ctx.ok.sha256, exc.reason,
+            document_id, ctx.checked.sha256, exc.reason,
         )  # fmt: skip
         try:
             await self.env.store.record_refusal(refusal, self.env.cfg.store.refusals_keep_days)

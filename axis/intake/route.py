@@ -24,7 +24,7 @@ name = "route"
 
 
 async def run(ctx: Intake, env: Env) -> None:
-    checked = ctx.ok
+    checked = ctx.checked
     if checked.kind != ctx.message_type:
         raise Rejected(
             "5.4.12", f"XroadVnpt-messagetype is {ctx.message_type}; the body is {checked.kind}."

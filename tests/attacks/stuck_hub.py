@@ -11,7 +11,7 @@ import time
 
 from axis import config, logs
 from axis.api import serving
-from axis.api.app import HUB
+from axis.api.app import DAEMON
 
 
 def main(config_path: str) -> None:
@@ -23,7 +23,7 @@ def main(config_path: str) -> None:
         cfg: config.Config, host: str, port: int
     ) -> serving.Running:
         running = await start(cfg, host, port)
-        running.app[HUB].executor.submit(time.sleep, 3600)
+        running.app[DAEMON].executor.submit(time.sleep, 3600)
         print(f"READY {running.port}", flush=True)
         return running
 

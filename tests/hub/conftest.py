@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from axis import config as config_mod
-from axis.api.app import HUB, create_app, server_args
+from axis.api.app import DAEMON, create_app, server_args
 from axis.config import Config
 from axis.directory import demo
 from axis.edxml import build
@@ -77,7 +77,7 @@ class RunningHub:
 
     @property
     def store(self) -> Store:
-        return self.app[HUB].store  # type: ignore[index, attr-defined]
+        return self.app[DAEMON].store  # type: ignore[index, attr-defined]
 
     def client(self, agency_or_system: str, secret: str | None = None) -> VxpClient:
         system_id = SYSTEM_OF.get(agency_or_system, agency_or_system)

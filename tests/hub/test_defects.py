@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 
 from axis import config as config_mod
-from axis.api.app import HUB, create_app, server_args
+from axis.api.app import DAEMON, create_app, server_args
 from axis.config import Config
 from axis.edxml import build
 from axis.store.base import AgencyRow
@@ -141,7 +141,7 @@ async def test_with_signature_checking_off_a_package_carries_a_warning(make_hub,
     reply = (await _send(hub.client(A), package_bytes(pki, document(A, (B,))), A))[1]
     assert reply["status"] == "OK", reply
     assert "2.3.16" in [w["code"] for w in reply["warnings"]]
-    stored = await hub.app[HUB].store.get_document(reply["DocId"])  # type: ignore[index]
+    stored = await hub.app[DAEMON].store.get_document(reply["DocId"])  # type: ignore[index]
     assert stored is not None and "2.3.16" in stored.findings
 
 

@@ -38,7 +38,7 @@ import aiohttp
 import pytest
 
 from axis import config as config_mod
-from axis.api.app import HUB, create_app, server_args
+from axis.api.app import DAEMON, create_app, server_args
 from axis.config import Config
 from axis.directory import demo
 from axis.pki import devpki
@@ -90,7 +90,7 @@ async def wire_hub(aiohttp_server, hub_cfg: Config) -> AsyncIterator[WireHub]:
         await store.close()
     app = create_app(cfg)
     server = await aiohttp_server(app, **server_args(cfg))
-    app[HUB].auth.clock = lambda: RECORDED_AT.replace(tzinfo=UTC)
+    app[DAEMON].auth.clock = lambda: RECORDED_AT.replace(tzinfo=UTC)
     async with aiohttp.ClientSession() as session:
         yield WireHub(server.port, str(server.make_url("")).rstrip("/"), session)
 

@@ -1,0 +1,105 @@
+"""The daemon: builds every long-lived part of a running hub once, and stops them cleanly.
+
+One place wires the store, the directory, the checker (trust store and schemas loaded once, no
+per-request reload), the intake pipeline, the receipt signer and the worker thread pool, and
+owns the background tasks (``Daemon.spawn``: the bridge, the queue manager and the log sealer
+run there) with a clean start and stop. ``axis/api/`` only serves HTTP on top of a Daemon
+(docs/architecture.md, the flow of a document).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from axis import logs
+from axis.api.auth import Authenticator
+from axis.api.body import prepare_spool
+from axis.api.refusals import RefusalCounts
+from axis.config import Config
+from axis.directory import Directory
+from axis.intake.checker import Checker, load_trust, trust_dir_for
+from axis.intake.env import Env
+from axis.intake.pipeline import Pipeline
+from axis.receipts import ReceiptSigner
+from axis.store import open_store
+from axis.store.base import Store
+
+log = logs.get("axis.daemon")
+
+# Seconds a background task gets to finish after it is cancelled at stop.
+TASK_STOP_GRACE_S = 5.0
+
+
+@dataclass
+class Daemon:
+    cfg: Config
+    store: Store
+    directory: Directory
+    auth: Authenticator
+    pipeline: Pipeline
+    receipts: ReceiptSigner
+    executor: ThreadPoolExecutor
+    spool_dir: Path  # request bodies above 1 MiB stream here (axis/api/body.py)
+    refusals: RefusalCounts = field(default_factory=RefusalCounts)  # GET /stats
+    tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+
+    @classmethod
+    async def start(cls, cfg: Config) -> Daemon:
+        store = await open_store(cfg)
+        executor = ThreadPoolExecutor(cfg.hub.workers, thread_name_prefix="axis-intake")
+        directory = Directory(store)
+        checker = Checker(cfg, load_trust(trust_dir_for(cfg)))
+        env = Env(cfg, store, directory, checker, executor)
+        key_dir = Path(cfg.hub.key_dir) if cfg.hub.key_dir else cfg.data_dir / "pki" / "hub"
+        spool_dir = cfg.data_dir / "tmp"
+        prepare_spool(spool_dir)
+        return cls(
+            cfg=cfg,
+            store=store,
+            directory=directory,
+            auth=Authenticator(cfg, store),
+            pipeline=Pipeline(env),
+            receipts=ReceiptSigner.load(key_dir),
+            executor=executor,
+            spool_dir=spool_dir,
+        )
+
+    def spawn(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> asyncio.Task[None]:
+        """Run ``work()`` in the background until the daemon closes. A task that ends with an
+        error is logged with its traceback (never silently lost); the stop cancels the rest."""
+        if name in self.tasks and not self.tasks[name].done():
+            raise RuntimeError(f"background task {name!r} is already running")
+        task = asyncio.get_running_loop().create_task(work(), name=f"axis:{name}")
+        task.add_done_callback(lambda done: _report_end(name, done))
+        self.tasks[name] = task
+        return task
+
+    async def close(self) -> None:
+        try:
+            await self._stop_tasks()
+            # No waiting here: a stuck worker must not block the stop (axis/api/serving.py).
+            self.executor.shutdown(wait=False, cancel_futures=True)
+        finally:
+            await self.store.close()
+
+    async def _stop_tasks(self) -> None:
+        running = [task for task in self.tasks.values() if not task.done()]
+        for task in running:
+            task.cancel()
+        if running:
+            _, stuck = await asyncio.wait(running, timeout=TASK_STOP_GRACE_S)
+            for task in stuck:
+                log.warning("background task did not stop in time", task=task.get_name())
+
+
+def _report_end(name: str, task: asyncio.Task[None]) -> None:
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        log.error("background task failed", task=name, exc_info=error)
