@@ -23,6 +23,7 @@ COMMANDS = (
     "systems",
     "agencies",
     "codes",
+    "conformance",
 )
 
 
