@@ -66,6 +66,7 @@ th{background:#f6f8fa}
 .pass{color:#1a7f37}.warn{color:#9a6700}.fail,.error{color:#cf222e}.skip{color:#6e7781}
 .ev{font-family:ui-monospace,monospace;font-size:12px;white-space:pre-wrap;color:#333}
 .hint{color:#0550ae}
+.id{white-space:nowrap;font-family:ui-monospace,monospace}
 """
 
 
@@ -86,7 +87,7 @@ def html_report(run: Run) -> str:
         elif outcome.verdict == "skip":
             detail = f'<div class="ev">{html.escape(outcome.seen)}</div>'
         rows.append(
-            f'<tr><td class="v {outcome.verdict}">{outcome.verdict}</td><td>{case.id}</td>'
+            f'<tr><td class="v {outcome.verdict}">{outcome.verdict}</td><td class="id">{case.id}</td>'
             f"<td>{case.severity}</td><td>{html.escape(case.title)}{detail}</td>"
             f"<td>{html.escape(case.clause)}</td><td>{outcome.seconds:.2f}s</td></tr>"
         )
