@@ -191,12 +191,18 @@ class RawAnswer:
 
 
 async def raw_exchange(
-    endpoint: str, head: bytes, body: bytes, *, wait_continue: bool = False
+    endpoint: str,
+    head: bytes,
+    body: bytes,
+    *,
+    wait_continue: bool = False,
+    stop_at_continue: bool = False,
 ) -> RawAnswer:
     """Write ``head`` (request line + headers + CRLF CRLF) and ``body`` on a fresh connection.
 
     With ``wait_continue`` the body goes only after the server's ``100 Continue`` (or the final
-    answer, when the server answers at once, e.g. a refusal on the declared size)."""
+    answer, when the server answers at once, e.g. a refusal on the declared size); with
+    ``stop_at_continue`` a ``100 Continue`` is returned as the answer and no body is sent."""
     url = urlsplit(endpoint)
     port = url.port or (443 if url.scheme == "https" else 80)
     ssl = url.scheme == "https" or None
@@ -212,6 +218,8 @@ async def raw_exchange(
             if status != 100:
                 data = await asyncio.wait_for(_read_body(reader, headers), TIMEOUT_S)
                 return RawAnswer(status, data, False)
+            if stop_at_continue:
+                return RawAnswer(100, b"", True)
             continued = True
         writer.write(body)
         await writer.drain()

@@ -42,8 +42,16 @@ async def test_a_hub_with_signature_checks_off_fails_the_signature_cases(tmp_pat
     try:
         cases = registry.cases("hub", ["HUB-SIG", "HUB-CERT", "HUB-SEND-001"])
         result = await runner.run(_target(hub), cases)
+        # A wrong --max-body (far below the hub's limit): the hub is ready to read the body.
+        small = _target(hub)
+        small.max_body = 1000
+        ((_, oversize),) = (
+            await runner.run(small, registry.cases("hub", ["HUB-WIRE-008"]))
+        ).results
     finally:
         hub.stop()
+    assert oversize.verdict == "fail" and "100 Continue" in oversize.seen, oversize
+    assert oversize.seconds < 20
     verdicts = {case.id: outcome for case, outcome in result.results}
     assert verdicts["HUB-SEND-001"].verdict == "pass"
     must = [

@@ -159,7 +159,13 @@ async def oversize(ctx: Context) -> None:
     lines += [f"{name}: {value}" for name, value in headers.items()]
     lines += [f"Content-Length: {declared}", "Expect: 100-continue", "Connection: close"]
     head = ("\r\n".join(lines) + "\r\n\r\n").encode()
-    answer = await raw_exchange(ctx.endpoint, head, data, wait_continue=True)
+    answer = await raw_exchange(ctx.endpoint, head, data, wait_continue=True, stop_at_continue=True)
+    if answer.http == 100:
+        raise Failed(
+            f"HTTP 413 for Content-Length {declared} before the body is sent",
+            f"100 Continue: the hub is ready to read {declared} bytes"
+            + (" (is --max-body the hub's limit?)" if ctx.target.max_body else ""),
+        )
     reply = Reply.of(SEND, answer.http, answer.body)
     if answer.http != 413:
         raise Failed(f"HTTP 413 for Content-Length {declared} (no body sent)", reply)
