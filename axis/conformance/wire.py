@@ -196,13 +196,12 @@ async def raw_exchange(
     body: bytes,
     *,
     wait_continue: bool = False,
-    stop_at_continue: bool = False,
+    timeout_s: float = TIMEOUT_S,
 ) -> RawAnswer:
     """Write ``head`` (request line + headers + CRLF CRLF) and ``body`` on a fresh connection.
 
     With ``wait_continue`` the body goes only after the server's ``100 Continue`` (or the final
-    answer, when the server answers at once, e.g. a refusal on the declared size); with
-    ``stop_at_continue`` a ``100 Continue`` is returned as the answer and no body is sent."""
+    answer, when the server answers at once). ``timeout_s`` bounds each wait for an answer."""
     url = urlsplit(endpoint)
     port = url.port or (443 if url.scheme == "https" else 80)
     ssl = url.scheme == "https" or None
@@ -214,20 +213,18 @@ async def raw_exchange(
         await writer.drain()
         continued = False
         if wait_continue:
-            status, headers = await asyncio.wait_for(_read_head(reader), TIMEOUT_S)
+            status, headers = await asyncio.wait_for(_read_head(reader), timeout_s)
             if status != 100:
-                data = await asyncio.wait_for(_read_body(reader, headers), TIMEOUT_S)
+                data = await asyncio.wait_for(_read_body(reader, headers), timeout_s)
                 return RawAnswer(status, data, False)
-            if stop_at_continue:
-                return RawAnswer(100, b"", True)
             continued = True
         writer.write(body)
         await writer.drain()
-        status, headers = await asyncio.wait_for(_read_head(reader), TIMEOUT_S)
+        status, headers = await asyncio.wait_for(_read_head(reader), timeout_s)
         while status == 100:
             continued = True
-            status, headers = await asyncio.wait_for(_read_head(reader), TIMEOUT_S)
-        data = await asyncio.wait_for(_read_body(reader, headers), TIMEOUT_S)
+            status, headers = await asyncio.wait_for(_read_head(reader), timeout_s)
+        data = await asyncio.wait_for(_read_body(reader, headers), timeout_s)
         if headers.get("content-encoding", "") in ("gzip", "deflate"):  # the SDK offers both
             data = zlib.decompress(data, 47)
         return RawAnswer(status, data, continued)
