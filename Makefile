@@ -26,7 +26,7 @@ lint: $(STAMP)
 # under CI it is installed when missing, elsewhere that one test skips without it.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || [ "$${CI:-}" != "true" ] || \
-		{ apt-get update -q && apt-get install -y -q chromium; }
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 test: $(STAMP) lint chromium
 	$(BIN)/python -m pytest -q -p no:cacheprovider
