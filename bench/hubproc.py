@@ -45,6 +45,8 @@ class Hub:
     extra_agencies: dict[str, list[str]] = field(default_factory=dict)
     # Seed the demo directory, systems and PKI (as `make run`); off when a test seeds its own.
     demo: bool = True
+    # Serving processes (`axis serve --workers N`, only passed when N > 1).
+    workers: int = 1
 
     @property
     def endpoint(self) -> str:
@@ -63,6 +65,8 @@ class Hub:
     def start(self, timeout_s: float = 60.0) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "axis", "serve", "--config", str(self.write_config())]
+        if self.workers > 1:
+            command += ["--workers", str(self.workers)]
         self.process = self.spawn([*command, "--demo"] if self.demo else command)
         self.wait_healthy(timeout_s)
 
@@ -130,21 +134,61 @@ class Hub:
         )
 
 
+def serve_supports_workers() -> bool:
+    """Whether this axis has `axis serve --workers N` (multi-process serving)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "axis", "serve", "--help"], capture_output=True, text=True
+    )
+    return "--workers" in done.stdout
+
+
 class Sampler:
-    """Samples a process's RSS and CPU time while a phase runs (peak RSS, CPU seconds)."""
+    """Samples RSS and CPU time of a process and its children (the workers of a multi-process
+    hub) while a phase runs: peak RSS of the tree, CPU seconds spent since the sampler began."""
 
     def __init__(self, process: psutil.Process) -> None:
         self.process = process
         self.peak_rss = 0
-        self._cpu_start = self._cpu()
+        self._start: dict[int, float] = {}  # pid -> CPU seconds when first seen
+        self._last: dict[int, float] = {}  # pid -> CPU seconds when last seen
+        self._tree_cpu(first=True)
 
-    def _cpu(self) -> float:
-        times = self.process.cpu_times()
-        return times.user + times.system
+    def _members(self) -> list[psutil.Process]:
+        with contextlib.suppress(psutil.Error):
+            return [self.process, *self.process.children(recursive=True)]
+        return []
+
+    def _tree_cpu(self, first: bool = False) -> None:
+        for member in self._members():
+            with contextlib.suppress(psutil.Error):
+                times = member.cpu_times()
+                used = times.user + times.system
+                # A worker born during the phase spent all its CPU inside it.
+                self._start.setdefault(member.pid, used if first else 0.0)
+                self._last[member.pid] = used
 
     def sample(self) -> None:
-        with contextlib.suppress(psutil.Error):
-            self.peak_rss = max(self.peak_rss, self.process.memory_info().rss)
+        rss = 0
+        for member in self._members():
+            with contextlib.suppress(psutil.Error):
+                rss += member.memory_info().rss
+        self.peak_rss = max(self.peak_rss, rss)
 
     def cpu_seconds(self) -> float:
-        return self._cpu() - self._cpu_start
+        self._tree_cpu()
+        return sum(self._last[pid] - self._start[pid] for pid in self._last)
+
+
+class SelfCpu:
+    """CPU seconds of this very process (the load generator) since construction."""
+
+    def __init__(self) -> None:
+        self._start = self._now()
+
+    @staticmethod
+    def _now() -> float:
+        times = psutil.Process().cpu_times()
+        return float(times.user + times.system)
+
+    def seconds(self) -> float:
+        return self._now() - self._start

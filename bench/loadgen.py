@@ -3,7 +3,10 @@
 Senders push pre-built (pre-signed) packages through /sendEdoc with a fixed concurrency;
 receivers poll /getReceivedEdocList, fetch each package with /getEdoc and acknowledge it with
 /updateStatus done, exactly as a DMS on the VXP SDK does. Every call goes through the
-independent client in tests/vxp_client.py.
+independent client in tests/vxp_client.py; sendEdoc is framed here as the real SDK frames it
+(docs/domain.md §6): body = file + CRLF, hash-file = SHA-256 of the file alone in the SDK's
+unpadded hex. Frames are built before the clock starts, so the generator's own CPU goes to
+HTTP and HMAC as a DMS's would.
 """
 
 from __future__ import annotations
@@ -14,7 +17,33 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from tests.vxp_client import VxpClient
+from tests.vxp_client import VxpClient, java_hex_sha256
+
+# How the real SDK puts a file on the wire: its bytes, then one CRLF that hash-file does not cover.
+SDK_TRAILER = b"\r\n"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One sendEdoc as it goes on the wire: the body and the hash-file header value."""
+
+    body: bytes
+    hash_file: str
+
+
+def sdk_frame(data: bytes, *, trailer: bytes = SDK_TRAILER) -> Frame:
+    return Frame(data + trailer, java_hex_sha256(data))
+
+
+async def send_frame(client: VxpClient, frame: Frame, from_agency: str) -> dict:
+    params = {
+        "servicetype": "eDoc",
+        "messagetype": "edoc",
+        "from": from_agency,
+        "hash-file": frame.hash_file,
+    }
+    _, payload = await client.call("sendEdoc", params, frame.body, "application/octet-stream")
+    return payload
 
 
 @dataclass(frozen=True)
@@ -54,14 +83,14 @@ def _connector() -> aiohttp.TCPConnector:
 
 async def send_all(
     endpoint: str,
-    jobs: list[tuple[System, str, bytes]],
+    jobs: list[tuple[System, str, Frame]],
     *,
     concurrency: int,
     rate_per_s: float | None = None,
 ) -> SendResult:
     """Send every (system, from agency, package) job; optionally paced at ``rate_per_s``."""
     result = SendResult()
-    queue: asyncio.Queue[tuple[int, tuple[System, str, bytes]]] = asyncio.Queue()
+    queue: asyncio.Queue[tuple[int, tuple[System, str, Frame]]] = asyncio.Queue()
     for index, job in enumerate(jobs):
         queue.put_nowait((index, job))
     async with aiohttp.ClientSession(connector=_connector()) as session:
@@ -70,7 +99,7 @@ async def send_all(
 
         async def worker() -> None:
             while not queue.empty():
-                index, (system, sender, data) = queue.get_nowait()
+                index, (system, sender, frame) = queue.get_nowait()
                 if rate_per_s:
                     delay = result.started + index / rate_per_s - time.perf_counter()
                     if delay > 0:
@@ -81,7 +110,7 @@ async def send_all(
                 )
                 began = time.perf_counter()
                 try:
-                    reply = await client.send_edoc(data, sender)
+                    reply = await send_frame(client, frame, sender)
                 except aiohttp.ClientError as exc:
                     reply = {"ErrorCode": type(exc).__name__}
                 result.latencies_ms.append((time.perf_counter() - began) * 1000)

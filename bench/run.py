@@ -6,9 +6,17 @@ For each scenario (package size x recipients) it measures, in one run:
 - latency at half the measured intake rate (paced senders);
 - the floor: the same packages through parse + schema + verify + commit in this process;
 - hub CPU seconds and peak RSS.
-Then a 50 MB package (RSS growth vs size). Results go to bench/results.json and
-bench/results.png; a table is printed. Environment knobs: BENCH_SCALE (default 1.0) scales
-package counts; BENCH_QUEUE_DEPTH (default 100000, 0 = skip) sets the queue-depth RSS check.
+Then a 50 MB package (RSS growth vs size). The load generator's own CPU is measured next to
+the hub's, and each end-to-end row says which side was saturated. When this axis has
+`axis serve --workers N`, the single-recipient scenarios run again on 2 workers.
+
+The anchor: a private Postfix (bench/postfix.py) relays the same sizes before and after the
+hub runs; the comparison table (axis / Postfix, and hub CPU per delivered package / the
+library's per-package check cost of this same run) closes the output.
+
+Results go to bench/results.json and bench/results.png. Environment knobs: BENCH_SCALE
+(default 1.0) scales package counts; BENCH_QUEUE_DEPTH (default 100000, 0 = skip) sets the
+queue-depth RSS check; BENCH_POSTFIX=0 skips the anchor.
 """
 
 from __future__ import annotations
@@ -24,9 +32,17 @@ from typing import Any
 
 import aiohttp
 
-from bench import floor
-from bench.hubproc import Hub, Sampler
-from bench.loadgen import System, percentile, receive_until, send_all
+from bench import floor, postfix
+from bench.compare import anchor_plans, comparison, print_comparison
+from bench.hubproc import Hub, Sampler, SelfCpu, serve_supports_workers
+from bench.loadgen import (
+    SDK_TRAILER,
+    System,
+    percentile,
+    receive_until,
+    sdk_frame,
+    send_all,
+)
 from bench.packages import SIGNATURE_KB, make_package
 from bench.stages import main as stage_costs_table
 from tests.vxp_client import VxpClient
@@ -34,6 +50,9 @@ from tests.vxp_client import VxpClient
 OUT = Path(__file__).resolve().parent
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 QUEUE_DEPTH = int(os.environ.get("BENCH_QUEUE_DEPTH", "100000"))
+WITH_POSTFIX = os.environ.get("BENCH_POSTFIX", "1") != "0"
+# A side using this share of its cores during the end-to-end phase is the bottleneck.
+SATURATED = 0.85
 
 
 @dataclass(frozen=True)
@@ -69,6 +88,14 @@ class Row:
     intake_vs_floor: float = 0.0
     hub_cpu_s_per_1k: float = 0.0
     hub_peak_rss_mb: float = 0.0
+    workers: int = 1
+    # The end-to-end phase alone: CPU per delivered package and cores kept busy, per side.
+    e2e_hub_cpu_ms: float = 0.0
+    e2e_gen_cpu_ms: float = 0.0
+    e2e_hub_cores: float = 0.0
+    e2e_gen_cores: float = 0.0
+    bottleneck: str = ""
+    framing: str = "sdk"
     errors: dict[str, int] = field(default_factory=dict)
 
 
@@ -120,14 +147,53 @@ def signed_packages(
     ]
 
 
-async def measure(hub: Hub, scenario: Scenario) -> Row:
+async def choose_framing(hub: Hub) -> bytes:
+    """The SDK's framing (file + CRLF) when the hub takes it; a hub that refuses it is measured
+    with bare file bodies, and the run says so loudly rather than measuring nothing."""
+    system, sender, receivers, recipients = plan(hub, 1)
+    data = signed_packages(hub, sender, recipients, 10, 1)[0]
+    for trailer in (SDK_TRAILER, b""):
+        frame = sdk_frame(data, trailer=trailer)
+        sent = await send_all(hub.endpoint, [(system, sender, frame)], concurrency=1)
+        if sent.ok:
+            await receive_until(hub.endpoint, receivers, 1)
+            return trailer
+        if trailer:
+            print(
+                "!! this hub refuses the SDK's sendEdoc framing (file + CRLF, hash-file over the"
+                f" file): {sent.errors}; measuring with bare file bodies instead"
+            )
+    raise SystemExit(f"the hub refuses a plain signed package too: {sent.errors}")
+
+
+def judge_bottleneck(hub_cores: float, gen_cores: float, workers: int) -> str:
+    """Which side limited the end-to-end rate, from the cores each kept busy."""
+    sides = []
+    if gen_cores >= SATURATED:
+        sides.append("load generator")
+    if hub_cores >= SATURATED * workers:
+        sides.append("hub")
+    if sides:
+        return " and ".join(sides)
+    if hub_cores + gen_cores >= SATURATED * (os.cpu_count() or 1):
+        return "machine (all cores busy)"
+    return "neither saturated (machine shared with other work, or latency-bound)"
+
+
+async def measure(hub: Hub, scenario: Scenario, trailer: bytes = SDK_TRAILER) -> Row:
     count = max(50, int(scenario.count * SCALE))
     system, sender, receivers, recipients = plan(hub, scenario.recipients)
-    row = Row(scenario.name, scenario.size_kb, scenario.recipients, count)
-    batches = [signed_packages(hub, sender, recipients, scenario.size_kb, count) for _ in range(3)]
+    row = Row(scenario.name, scenario.size_kb, scenario.recipients, count, workers=hub.workers)
+    row.framing = "sdk" if trailer else "bare (hub refused SDK framing)"
+    batches = [
+        [sdk_frame(data, trailer=trailer) for data in batch]
+        for batch in (
+            signed_packages(hub, sender, recipients, scenario.size_kb, count) for _ in range(3)
+        )
+    ]
     sampler = Sampler(hub.ps())
     sampling = asyncio.create_task(_sample(sampler))
-    jobs = lambda batch: [(system, sender, data) for data in batch]  # noqa: E731
+    jobs = lambda batch: [(system, sender, frame) for frame in batch]  # noqa: E731
 
     intake = await send_all(hub.endpoint, jobs(batches[0]), concurrency=scenario.concurrency)
     row.intake_per_s = intake.per_s
@@ -135,11 +201,18 @@ async def measure(hub: Hub, scenario: Scenario) -> Row:
     row.errors = intake.errors
     await receive_until(hub.endpoint, receivers, intake.ok * scenario.recipients)
 
+    hub_cpu, gen_cpu = Sampler(hub.ps()), SelfCpu()
     began = time.perf_counter()
     sending = send_all(hub.endpoint, jobs(batches[1]), concurrency=scenario.concurrency)
     receiving = receive_until(hub.endpoint, receivers, count * scenario.recipients)
     sent, received = await asyncio.gather(sending, receiving)
-    row.e2e_per_s = sent.ok / max(1e-9, received.finished - began)
+    wall = max(1e-9, received.finished - began)
+    row.e2e_per_s = sent.ok / wall
+    row.e2e_hub_cpu_ms = hub_cpu.cpu_seconds() / max(1, sent.ok) * 1000
+    row.e2e_gen_cpu_ms = gen_cpu.seconds() / max(1, sent.ok) * 1000
+    row.e2e_hub_cores = row.e2e_hub_cpu_ms * row.e2e_per_s / 1000
+    row.e2e_gen_cores = row.e2e_gen_cpu_ms * row.e2e_per_s / 1000
+    row.bottleneck = judge_bottleneck(row.e2e_hub_cores, row.e2e_gen_cores, hub.workers)
 
     paced = await send_all(
         hub.endpoint,
@@ -154,7 +227,8 @@ async def measure(hub: Hub, scenario: Scenario) -> Row:
     row.hub_cpu_s_per_1k = sampler.cpu_seconds() / (3 * count) * 1000
     row.hub_peak_rss_mb = sampler.peak_rss / 2**20
     trust = hub.data_dir / "demo" / "pki" / "trust"
-    row.floor_per_s = await floor.measure(trust, batches[0][: min(500, count)], recipients)
+    files = [f.body[: len(f.body) - len(trailer)] for f in batches[0][: min(500, count)]]
+    row.floor_per_s = await floor.measure(trust, files, recipients)
     row.intake_vs_floor = row.intake_per_s / row.floor_per_s if row.floor_per_s else 0.0
     return row
 
@@ -165,7 +239,7 @@ async def _sample(sampler: Sampler) -> None:
         await asyncio.sleep(0.05)
 
 
-async def big_package(hub: Hub, size_mb: int = 50) -> dict[str, Any]:
+async def big_package(hub: Hub, trailer: bytes, size_mb: int = 50) -> dict[str, Any]:
     """One large package: the hub's RSS growth compared with the package size."""
     system, sender, _, recipients = plan(hub, 1)
     data = signed_packages(hub, sender, recipients, size_mb * 1024, 1)[0]
@@ -173,7 +247,9 @@ async def big_package(hub: Hub, size_mb: int = 50) -> dict[str, Any]:
     sampler.sample()
     base = sampler.peak_rss
     sampling = asyncio.create_task(_sample(sampler))
-    result = await send_all(hub.endpoint, [(system, sender, data)], concurrency=1)
+    result = await send_all(
+        hub.endpoint, [(system, sender, sdk_frame(data, trailer=trailer))], concurrency=1
+    )
     await asyncio.sleep(0.2)
     sampling.cancel()
     growth = (sampler.peak_rss - base) / 2**20
@@ -188,7 +264,7 @@ async def big_package(hub: Hub, size_mb: int = 50) -> dict[str, Any]:
     }
 
 
-async def queue_depth(data_dir: Path, depth: int) -> dict[str, Any]:
+async def queue_depth(data_dir: Path, depth: int, trailer: bytes) -> dict[str, Any]:
     """RSS must not grow with queue depth: queue ``depth`` small packages that nobody fetches
     and sample the hub's RSS after each tenth. Signatures are off on this hub (the property is
     about the queue, and signing 100k packages would dominate the run). The replay cache grows
@@ -203,8 +279,14 @@ async def queue_depth(data_dir: Path, depth: int) -> dict[str, Any]:
         for start in range(0, depth, step):
             count = min(step, depth - start)
             jobs = [
-                (system, sender, make_package(sender, recipients, size_kb=2, number=start + n))
-                for n in range(count)
+                (
+                    system,
+                    sender,
+                    sdk_frame(
+                        make_package(sender, recipients, size_kb=2, number=n), trailer=trailer
+                    ),
+                )
+                for n in range(start, start + count)
             ]
             result = await send_all(hub.endpoint, jobs, concurrency=32)
             if result.failed:
@@ -221,35 +303,79 @@ async def queue_depth(data_dir: Path, depth: int) -> dict[str, Any]:
 
 
 def print_table(rows: list[Row]) -> None:
-    head = f"{'scenario':12} {'intake/s':>9} {'e2e/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'p99@½':>7} {'floor/s':>8} {'÷floor':>7} {'cpu/1k':>7} {'rssMB':>6}"
+    head = f"{'scenario':12} {'wk':>2} {'intake/s':>9} {'e2e/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'p99@½':>7} {'floor/s':>8} {'÷floor':>7} {'cpu/1k':>7} {'rssMB':>6}"
     print(head)
     for r in rows:
         print(
-            f"{r.scenario:12} {r.intake_per_s:9.0f} {r.e2e_per_s:8.0f} {r.p50_ms:7.1f} "
+            f"{r.scenario:12} {r.workers:2} {r.intake_per_s:9.0f} {r.e2e_per_s:8.0f} {r.p50_ms:7.1f} "
             f"{r.p95_ms:7.1f} {r.p99_ms:7.1f} {r.half_rate_p99_ms:7.1f} {r.floor_per_s:8.0f} "
             f"{r.intake_vs_floor:7.2f} {r.hub_cpu_s_per_1k:7.2f} {r.hub_peak_rss_mb:6.0f}"
         )
+    print("\nend to end, per delivered package (CPU ms) and cores kept busy:")
+    for r in rows:
+        print(
+            f"{r.scenario:12} {r.workers:2}  hub {r.e2e_hub_cpu_ms:5.2f} ms ({r.e2e_hub_cores:.2f} cores)"
+            f"  generator {r.e2e_gen_cpu_ms:5.2f} ms ({r.e2e_gen_cores:.2f} cores)"
+            f"  bottleneck: {r.bottleneck}  framing: {r.framing}"
+        )
+
+
+def run_postfix(label: str) -> list[postfix.PostfixRun] | str:
+    if not WITH_POSTFIX:
+        return "BENCH_POSTFIX=0"
+    runs = postfix.measure(OUT / "out" / "postfix", anchor_plans(SCALE))
+    if isinstance(runs, str):
+        print(f"== postfix anchor skipped: {runs}")
+    else:
+        for r in runs:
+            print(
+                f"== postfix ({label}) {r.size_bytes // 1024} KB x{r.messages}: accept"
+                f" {r.accept_per_s:.0f}/s, end to end {r.e2e_per_s:.0f}/s"
+            )
+    return runs
+
+
+async def hub_rows(data_dir: Path, workers: int, scenarios: tuple[Scenario, ...]) -> list[Row]:
+    """The scenarios on a fresh hub with ``workers`` serving processes."""
+    hub = Hub(data_dir, extra_config='[intake]\npolicy = "strict"\n', workers=workers)
+    hub.start()
+    try:
+        await register_commune_agencies(hub, 100)
+        trailer = await choose_framing(hub)
+        return [await measure(hub, s, trailer) for s in scenarios]
+    finally:
+        hub.stop()
 
 
 async def main() -> None:
     print("== per-stage library costs (issue 2)")
     stages = stage_costs_table()
+    before = run_postfix("before the hub")
     print("== the hub over loopback")
     with tempfile.TemporaryDirectory(prefix="axis-bench-") as tmp:
-        hub = Hub(Path(tmp) / "hub", extra_config='[intake]\npolicy = "strict"\n')
+        rows = await hub_rows(Path(tmp) / "hub", 1, SCENARIOS)
+        if serve_supports_workers():
+            single = tuple(s for s in SCENARIOS if s.recipients == 1)
+            rows += await hub_rows(Path(tmp) / "hub2", 2, single)
+        else:
+            print("== axis serve has no --workers: one serving process only")
+        trailer = SDK_TRAILER if rows[0].framing == "sdk" else b""
+        hub = Hub(Path(tmp) / "big", extra_config='[intake]\npolicy = "strict"\n')
         hub.start()
         try:
-            await register_commune_agencies(hub, 100)
-            rows = [await measure(hub, s) for s in SCENARIOS]
-            extras = [await big_package(hub)]
+            extras = [await big_package(hub, trailer)]
         finally:
             hub.stop()
         if QUEUE_DEPTH:
-            extras.append(await queue_depth(Path(tmp) / "queue", QUEUE_DEPTH))
+            extras.append(await queue_depth(Path(tmp) / "queue", QUEUE_DEPTH, trailer))
+    after = run_postfix("after the hub")
     print_table(rows)
     for extra in extras:
         print(json.dumps(extra))
+    versus = comparison(rows, stages, before, after)
+    print_comparison(versus)
     results = [asdict(r) for r in rows] + extras + [{"scenario": "stage costs", "rows": stages}]
+    results.append({"scenario": "axis vs postfix", **versus})
     (OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     from bench.chart import draw
 
