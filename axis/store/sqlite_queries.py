@@ -33,6 +33,10 @@ _INBOX_SELECT = (
 )
 # SQLite's default limit on host parameters is 32766; stay well below it.
 _CHUNK = 500
+# Every delivery state but 'done' (schema: queued | fetched | done | fail). Inbox reads name
+# them rather than say "!= 'done'": the inbox index (agency, message_type, state) then seeks
+# straight to what is pending instead of walking every acknowledged delivery ever kept.
+_OPEN_STATES = "d.state IN ('queued', 'fetched', 'fail')"
 
 
 def _page(limit: int | None, offset: int) -> tuple[str, tuple[int, ...]]:
@@ -178,7 +182,7 @@ class Queries:
         """Deliveries not yet acknowledged done, addressed to agencies the system serves."""
         page, page_params = _page(limit, offset)
         rows = await self._read(
-            _INBOX_SELECT + "WHERE a.system_id = ? AND d.message_type = ? AND d.state != 'done' "
+            _INBOX_SELECT + f"WHERE a.system_id = ? AND d.message_type = ? AND {_OPEN_STATES} "
             f"ORDER BY d.created_at, d.id{page}",
             (system_id, message_type, *page_params),
         )
@@ -187,7 +191,7 @@ class Queries:
     async def count_received(self, system_id: str, message_type: str) -> int:
         rows = await self._read(
             "SELECT COUNT(*) FROM deliveries d JOIN agencies a ON a.id = d.agency "
-            "WHERE a.system_id = ? AND d.message_type = ? AND d.state != 'done'",
+            f"WHERE a.system_id = ? AND d.message_type = ? AND {_OPEN_STATES}",
             (system_id, message_type),
         )
         return int(rows[0][0])
