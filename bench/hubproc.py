@@ -47,6 +47,8 @@ class Hub:
     demo: bool = True
     # Serving processes (`axis serve --workers N`, only passed when N > 1).
     workers: int = 1
+    # "info" is what a deployed hub logs (config.toml); tests keep their logs quiet.
+    log_level: str = "warning"
 
     @property
     def endpoint(self) -> str:
@@ -57,7 +59,7 @@ class Hub:
         path.write_text(
             f'[hub]\nlisten = "127.0.0.1:{self.port}"\ndata_dir = "{self.data_dir}"\n'
             f"{self.hub_settings}\n"
-            f'[log]\nformat = "json"\nlevel = "warning"\n{self.extra_config}',
+            f'[log]\nformat = "json"\nlevel = "{self.log_level}"\n{self.extra_config}',
             encoding="utf-8",
         )
         return path

@@ -138,7 +138,10 @@ async def _drain_system(
     client: VxpClient, result: ReceiveResult, parallel: int, stop: asyncio.Event
 ) -> None:
     """One receiving system: a poller lists pending deliveries (a page at a time) and
-    ``parallel`` workers fetch and acknowledge them; a delivery in flight is never taken twice."""
+    ``parallel`` workers fetch and acknowledge them; a delivery in flight is never taken twice.
+    Like a DMS working through its list, it lists again only once every listed delivery has
+    been taken up (listing while hundreds are still queued would make the hub serialise the
+    same rows over and over: that is the generator's cost, not a recipient's)."""
     pending: asyncio.Queue[str] = asyncio.Queue()
     in_flight: set[str] = set()
 
@@ -161,7 +164,7 @@ async def _drain_system(
     workers = [asyncio.create_task(worker()) for _ in range(parallel)]
     try:
         while not stop.is_set():
-            if pending.qsize() > parallel:
+            if not pending.empty():
                 await asyncio.sleep(0.005)
                 continue
             listing = await client.get_received_list("edoc", limit=500)

@@ -144,7 +144,7 @@ async def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="axis-profile-") as tmp:
-        hub = Hub(Path(tmp) / "hub", extra_config='[intake]\npolicy = "strict"\n')
+        hub = Hub(Path(tmp) / "hub", extra_config='[intake]\npolicy = "strict"\n', log_level="info")
         hub.start()
         try:
             trailer = await choose_framing(hub)

@@ -337,7 +337,9 @@ def run_postfix(label: str) -> list[postfix.PostfixRun] | str:
 
 async def hub_rows(data_dir: Path, workers: int, scenarios: tuple[Scenario, ...]) -> list[Row]:
     """The scenarios on a fresh hub with ``workers`` serving processes."""
-    hub = Hub(data_dir, extra_config='[intake]\npolicy = "strict"\n', workers=workers)
+    hub = Hub(
+        data_dir, extra_config='[intake]\npolicy = "strict"\n', workers=workers, log_level="info"
+    )
     hub.start()
     try:
         await register_commune_agencies(hub, 100)
