@@ -51,6 +51,32 @@ def test_invalid_base64_is_refused_5_4_5(bad: str) -> None:
     assert info.value.code.code == "5.4.5"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "  YWJj\n",
+        "YWJjZA==",
+        "YW Jj",
+        "YWJjZA",
+        "YQ==YQ==",
+        "=YWJj",
+        "YWJj\u00e9",
+        "\u2003YWJj\u00a0",
+    ],
+)
+def test_whole_text_and_chunked_decoding_agree(text: str) -> None:
+    """The one-call path for short text gives the chunked path's bytes or its refusal."""
+
+    def outcome(chunk_chars: int) -> bytes | str:
+        try:
+            return b"".join(iter_decode(text, chunk_chars=chunk_chars))
+        except Rejected as exc:
+            return exc.code.code
+
+    assert outcome(1 << 20) == outcome(4)
+
+
 def test_data_after_padding_in_a_later_chunk_is_refused() -> None:
     with pytest.raises(Rejected):
         list(iter_decode("YQ==" + "YWJj" * 10, chunk_chars=4))
