@@ -14,7 +14,7 @@ from typing import Any
 from bench.postfix import PostfixRun
 
 ANCHOR_SIZES_KB = (10, 136)
-ANCHOR_MESSAGES = {10: 2000, 136: 1000}
+ANCHOR_MESSAGES = {10: 2000, 136: 600}
 
 
 def anchor_plans(scale: float) -> list[tuple[int, int]]:
