@@ -32,7 +32,9 @@ async def measure(trust_dir: Path, packages: list[bytes], recipients: list[str])
             for data in packages:
                 checked = checker.check(data)
                 sender = checked.package.sender.organ_id
-                ctx = Intake(data, "floor", sender, "edoc", datetime.now().astimezone(), checked)
+                ctx = Intake(
+                    data, "floor", sender, "edoc", datetime.now().astimezone(), checked=checked
+                )
                 ctx.findings = list(checked.findings)
                 await store.save_incoming(
                     document_row(ctx),

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bench.hubproc import Hub, Sampler
 from bench.loadgen import receive_until, sdk_frame, send_all
-from bench.run import choose_framing, plan, signed_packages
+from bench.run import HUB_SETTINGS, choose_framing, plan, signed_packages
 
 OUT = Path(__file__).resolve().parent / "out"
 SIZES = {10: 2000, 136: 600}
@@ -144,7 +144,12 @@ async def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="axis-profile-") as tmp:
-        hub = Hub(Path(tmp) / "hub", extra_config='[intake]\npolicy = "strict"\n', log_level="info")
+        hub = Hub(
+            Path(tmp) / "hub",
+            extra_config='[intake]\npolicy = "strict"\n',
+            hub_settings=HUB_SETTINGS,
+            log_level="info",
+        )
         hub.start()
         try:
             trailer = await choose_framing(hub)
