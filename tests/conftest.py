@@ -75,3 +75,9 @@ def namespace_checked_writers() -> Iterator[None]:
     yield
     for module, attr, writer in undo:
         setattr(module, attr, writer)
+
+
+# The store backends (tests/backends.py): store_backend runs a test on SQLite and PostgreSQL.
+from tests.backends import on_backend, pg_dsn, store_backend  # noqa: E402
+
+__all__ = ["on_backend", "pg_dsn", "store_backend"]

@@ -1,0 +1,84 @@
+"""Store backends for every suite (SQLite, PostgreSQL); tests/conftest.py makes them fixtures.
+
+``store_backend`` runs a test once per backend. Each PostgreSQL test gets a fresh schema of the
+server at AXIS_TEST_PG_DSN (default: the local PostgreSQL 15 with trust auth), dropped after.
+Without a reachable server the PostgreSQL runs skip with one line saying how to run them;
+in CI (CI=true) they fail instead: CI must test both backends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from functools import cache
+
+import asyncpg
+import pytest
+
+from axis import config as config_mod
+from axis.config import Config
+
+PG_DSN = os.environ.get("AXIS_TEST_PG_DSN", "postgresql://root@127.0.0.1:5432/test")
+BACKENDS = ("sqlite", "postgres")
+
+
+@cache
+def _postgres_problem() -> str:
+    """ "" when the test server answers, else why not (asked once per session)."""
+
+    async def probe() -> None:
+        conn = await asyncpg.connect(PG_DSN, timeout=3)
+        await conn.close()
+
+    try:
+        asyncio.run(probe())
+    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+
+
+def _run_sql(sql: str) -> None:
+    async def run() -> None:
+        conn = await asyncpg.connect(PG_DSN, timeout=5)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture
+def pg_dsn() -> Iterator[str]:
+    """A DSN whose search_path is a fresh, empty schema (dropped after the test)."""
+    problem = _postgres_problem()
+    if problem and os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but PostgreSQL at {PG_DSN} is unreachable ({problem})")
+    if problem:
+        pytest.skip(
+            f"PostgreSQL tests skipped: no server at {PG_DSN}. Run them with a local "
+            "PostgreSQL 15 (trust auth) or AXIS_TEST_PG_DSN=postgresql://USER@HOST:PORT/DB"
+        )
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    _run_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_DSN}{'&' if '?' in PG_DSN else '?'}search_path={schema}"
+    finally:
+        _run_sql(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+def store_backend(request: pytest.FixtureRequest) -> str:
+    """ "sqlite" or "postgres": the test runs once on each."""
+    return str(request.param)
+
+
+def on_backend(cfg: Config, backend: str, request: pytest.FixtureRequest) -> Config:
+    """cfg with its store on ``backend`` (PostgreSQL: this test's fresh schema)."""
+    if backend == "sqlite":
+        return cfg
+    return config_mod.replace(
+        cfg, "store", backend="postgres", dsn=request.getfixturevalue("pg_dsn"), pool_size=8
+    )
