@@ -79,7 +79,9 @@ async def _status_effects(
         )  # fmt: skip
         if status.pending_value is not None:
             changes.append((status.original_id, status.pending_agencies, status.pending_value))
-    rows = [(value, original, agency) for original, agencies, value in changes for agency in agencies]
+    rows = [
+        (value, original, agency) for original, agencies, value in changes for agency in agencies
+    ]
     if rows:
         await conn.executemany(
             "UPDATE deliveries SET pending_change = $1 WHERE doc_id = $2 AND agency = $3", rows
