@@ -70,11 +70,21 @@ class _Claim:
 
     conn: Any
     transaction: Transaction
+    task: asyncio.Task[Any] | None
     open: bool = True
 
 
 # The claim of the intake task running now (one package per task).
 _CLAIM: ContextVar[_Claim | None] = ContextVar("axis_pg_claim", default=None)
+
+
+def _my_claim() -> _Claim | None:
+    """This task's claim; a task started inside a claim inherits the variable, not the claim
+    (one connection cannot serve two tasks at once)."""
+    held = _CLAIM.get()
+    return held if held is not None and held.task is asyncio.current_task() else None
+
+
 _PLACEHOLDER = re.compile(r"\?")
 
 
@@ -142,7 +152,7 @@ class PostgresStore(Queries):
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:
         """This task's claim connection if it holds one, else a pooled connection."""
-        held = _CLAIM.get()
+        held = _my_claim()
         if held is not None:
             with _transient():
                 yield held.conn
@@ -188,7 +198,7 @@ class PostgresStore(Queries):
 
         Locks are taken in one global order (sorted ids), so two claimants never deadlock;
         a node that dies mid-way loses its connection and PostgreSQL releases its locks."""
-        if _CLAIM.get() is not None:
+        if _my_claim() is not None:
             raise RuntimeError("this task already holds a claim")
         if self._pool is None:
             raise StoreUnavailable("the store is closed")
@@ -196,7 +206,7 @@ class PostgresStore(Queries):
             async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
                 transaction = conn.transaction()
                 await transaction.start()
-                held = _Claim(conn, transaction)
+                held = _Claim(conn, transaction, asyncio.current_task())
                 token = _CLAIM.set(held)
                 try:
                     for ident in sorted({lock_id(key) for key in keys}):
@@ -218,7 +228,7 @@ class PostgresStore(Queries):
     ) -> None:
         """Every row of the package, committed before this returns; inside this task's claim
         when it holds one (its commit releases the claim's locks)."""
-        held = _CLAIM.get()
+        held = _my_claim()
         try:
             if held is None or not held.open:
                 async with self.transaction() as conn:
