@@ -2,8 +2,10 @@
 
 ``store_backend`` runs a test once per backend. Each PostgreSQL test gets a fresh schema of the
 server at AXIS_TEST_PG_DSN (default: the local PostgreSQL 15 with trust auth), dropped after.
-Without a reachable server the PostgreSQL runs skip with one line saying how to run them;
-in CI (CI=true) they fail instead: CI must test both backends.
+Without a reachable server the PostgreSQL tests are left out, and the run ends with one line
+saying how to run them; in CI (CI=true) they fail instead: CI must test both backends.
+A test needs PostgreSQL when its store_backend is "postgres" or it uses ``pg_dsn`` (a module
+that pins ``store_backend`` to "postgres" asks for ``pg_dsn`` in that fixture).
 """
 
 from __future__ import annotations
@@ -50,17 +52,47 @@ def _run_sql(sql: str) -> None:
     asyncio.run(run())
 
 
+def _skip_line() -> str:
+    return (
+        f"PostgreSQL tests left out: no server at {PG_DSN} ({_postgres_problem()}). Run them "
+        "with a local PostgreSQL 15 (trust auth) or AXIS_TEST_PG_DSN=postgresql://USER@HOST/DB"
+    )
+
+
+def _needs_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("store_backend") == "postgres":
+        return True
+    return "pg_dsn" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("CI") == "true" or not any(_needs_postgres(i) for i in items):
+        return  # in CI, an unreachable server fails those tests (pg_dsn) instead
+    if not _postgres_problem():
+        return
+    left_out = [item for item in items if _needs_postgres(item)]
+    items[:] = [item for item in items if not _needs_postgres(item)]
+    config.hook.pytest_deselected(items=left_out)
+    config.stash[_LEFT_OUT] = len(left_out)
+
+
+_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if left_out := terminalreporter.config.stash.get(_LEFT_OUT, 0):
+        terminalreporter.write_line(f"{_skip_line()} [{left_out} tests]", yellow=True)
+
+
 @pytest.fixture
 def pg_dsn() -> Iterator[str]:
     """A DSN whose search_path is a fresh, empty schema (dropped after the test)."""
     problem = _postgres_problem()
     if problem and os.environ.get("CI") == "true":
         pytest.fail(f"CI=true but PostgreSQL at {PG_DSN} is unreachable ({problem})")
-    if problem:
-        pytest.skip(
-            f"PostgreSQL tests skipped: no server at {PG_DSN}. Run them with a local "
-            "PostgreSQL 15 (trust auth) or AXIS_TEST_PG_DSN=postgresql://USER@HOST:PORT/DB"
-        )
+    if problem:  # only when run by node id past the collection filter above
+        pytest.skip(_skip_line())
     schema = f"t_{uuid.uuid4().hex[:12]}"
     _run_sql(f"CREATE SCHEMA {schema}")
     try:

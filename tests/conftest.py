@@ -78,6 +78,18 @@ def namespace_checked_writers() -> Iterator[None]:
 
 
 # The store backends (tests/backends.py): store_backend runs a test on SQLite and PostgreSQL.
-from tests.backends import on_backend, pg_dsn, store_backend  # noqa: E402
+from tests.backends import (  # noqa: E402
+    on_backend,
+    pg_dsn,
+    pytest_collection_modifyitems,
+    pytest_terminal_summary,
+    store_backend,
+)
 
-__all__ = ["on_backend", "pg_dsn", "store_backend"]
+__all__ = [
+    "on_backend",
+    "pg_dsn",
+    "pytest_collection_modifyitems",
+    "pytest_terminal_summary",
+    "store_backend",
+]

@@ -70,7 +70,7 @@ async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> Non
 
 
 @pytest.fixture
-def store_backend() -> str:
+def store_backend(pg_dsn: str) -> str:
     return "postgres"
 
 

@@ -30,7 +30,7 @@ def later_client(node: RunningHub, agency: str) -> VxpClient:
 
 
 @pytest.fixture
-def store_backend() -> str:
+def store_backend(pg_dsn: str) -> str:
     return "postgres"
 
 

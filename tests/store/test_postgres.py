@@ -20,7 +20,7 @@ from tests.store.conftest import SYSTEM, new_document, save
 
 
 @pytest.fixture
-def store_backend() -> str:
+def store_backend(pg_dsn: str) -> str:
     return "postgres"
 
 
