@@ -36,6 +36,7 @@ from axis.store.base import AgencyRow, NewDelivery, NewDocument, StatusEffect
 from axis.store.migrate import migrations
 from axis.store.postgres_blobs import PgBlob
 from axis.store.postgres_intake import write_incoming
+from axis.store.postgres_leases import Leases
 from axis.store.sqlite import now
 from axis.store.sqlite_queries import Queries
 
@@ -103,6 +104,7 @@ class PostgresStore(Queries):
         self._pool: asyncpg.Pool | None = None
         self._next_prune = 0.0
         self._sql: dict[str, str] = {}
+        self._leases: list[Leases] = []
 
     async def open(self) -> None:
         try:
@@ -115,6 +117,9 @@ class PostgresStore(Queries):
             raise StoreUnavailable(f"cannot open the PostgreSQL store: {exc}") from exc
 
     async def close(self) -> None:
+        for leases in self._leases:
+            with contextlib.suppress(*DATABASE_ERRORS):
+                await leases.close()
         pool, self._pool = self._pool, None
         if pool is not None:
             try:
@@ -146,6 +151,17 @@ class PostgresStore(Queries):
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
         return applied
+
+    def leases(self, holder: str) -> Leases:
+        """Work leasing for one node (postgres_leases.py); closed with the store."""
+
+        async def listen() -> Any:
+            with _transient():
+                return await asyncpg.connect(self.dsn, timeout=ACQUIRE_TIMEOUT_S)
+
+        leases = Leases(holder, self.transaction, listen)
+        self._leases.append(leases)
+        return leases
 
     # -- plumbing -------------------------------------------------------------------------
 

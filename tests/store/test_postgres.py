@@ -135,3 +135,36 @@ async def test_store_copy_moves_a_sqlite_hub_into_postgresql(
         await copy_sqlite_to_postgres(sqlite_path, store, say=lambda _: None)
     with sqlite3.connect(sqlite_path) as conn:
         assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+
+
+async def test_two_nodes_taking_leases_at_once_get_disjoint_work_and_idle_ones_wake(
+    store: Store, other_node: Store
+) -> None:
+    assert isinstance(store, PostgresStore) and isinstance(other_node, PostgresStore)
+    one, two = store.leases("node-1"), other_node.leases("node-2")
+    names = [f"deliver:{n}" for n in range(8)]
+    await one.offer(names)
+    mine, theirs = await asyncio.gather(one.take(8, 60), two.take(8, 60))
+    assert not set(mine) & set(theirs) and sorted(mine + theirs) == names
+    assert await two.take(8, 60, prefix="deliver:") == theirs  # renewing its own; no others
+    assert await one.finish(mine[0]) and not await two.finish(mine[1])  # only the holder
+    await one.release(mine[1])
+    assert mine[1] in await two.take(8, 60)
+
+    waiting = asyncio.create_task(two.wait(5))
+    await asyncio.sleep(0.2)  # the listener is up
+    await one.offer(["seal:log"])
+    assert await asyncio.wait_for(waiting, 3)  # woken by NOTIFY, not by the timeout
+    assert not await two.wait(0.1)
+
+
+async def test_a_lease_of_a_node_that_stopped_renewing_is_taken_after_it_expires(
+    store: Store, other_node: Store
+) -> None:
+    assert isinstance(store, PostgresStore) and isinstance(other_node, PostgresStore)
+    dead, alive = store.leases("dead"), other_node.leases("alive")
+    await dead.offer(["bridge:hub-b"])
+    assert await dead.take(1, 0.2) == ["bridge:hub-b"]
+    assert await alive.take(1, 60) == []
+    await asyncio.sleep(0.3)
+    assert await alive.take(1, 60) == ["bridge:hub-b"]

@@ -104,7 +104,7 @@ CREATE TABLE replay_keys (
 );
 CREATE INDEX replay_keys_expiry ON replay_keys (expires_at);
 
--- Work that belongs to one node at a time (store.lease): who holds it, until when.
+-- Work that belongs to one node at a time (postgres_leases.py): who holds it, until when.
 CREATE TABLE leases (
     name        TEXT PRIMARY KEY,
     holder      TEXT NOT NULL DEFAULT '',
