@@ -144,12 +144,16 @@ async def test_two_nodes_taking_leases_at_once_get_disjoint_work_and_idle_ones_w
     one, two = store.leases("node-1"), other_node.leases("node-2")
     names = [f"deliver:{n}" for n in range(8)]
     await one.offer(names)
-    mine, theirs = await asyncio.gather(one.take(8, 60), two.take(8, 60))
-    assert not set(mine) & set(theirs) and sorted(mine + theirs) == names
-    assert await two.take(8, 60, prefix="deliver:") == theirs  # renewing its own; no others
+    first, second = await asyncio.gather(one.take(8, 60), two.take(8, 60))  # at once
+    assert not set(first) & set(second) and sorted(first + second) == names
+    await one.offer(["x:1", "x:2", "x:3"])
+    mine = await one.take(2, 60, prefix="x:")
+    theirs = await two.take(8, 60, prefix="x:")
+    assert len(mine) == 2 and theirs == sorted({"x:1", "x:2", "x:3"} - set(mine))
+    assert await one.take(8, 60, prefix="x:") == mine  # renewing its own; no others
     assert await one.finish(mine[0]) and not await two.finish(mine[1])  # only the holder
     await one.release(mine[1])
-    assert mine[1] in await two.take(8, 60)
+    assert mine[1] in await two.take(8, 60, prefix="x:")
 
     waiting = asyncio.create_task(two.wait(5))
     await asyncio.sleep(0.2)  # the listener is up
