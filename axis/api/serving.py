@@ -107,7 +107,9 @@ async def serve(
     default_executor = ThreadPoolExecutor(thread_name_prefix="axis-io")
     asyncio.get_running_loop().set_default_executor(default_executor)
     try:
-        running = await start(cfg, host, port, reuse_port=reuse_port)
+        running = await (
+            start(cfg, host, port, reuse_port=True) if reuse_port else start(cfg, host, port)
+        )
         try:
             if banner:
                 banner(

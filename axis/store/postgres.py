@@ -26,13 +26,14 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
 from asyncpg.transaction import Transaction
 
 from axis.errors import StoreUnavailable
-from axis.store.base import AgencyRow, NewDelivery, NewDocument, StatusEffect
+from axis.store.base import AgencyRow, NewDelivery, NewDocument, Refusal, StatusEffect
 from axis.store.migrate import migrations
 from axis.store.postgres_blobs import PgBlob
 from axis.store.postgres_intake import write_incoming
@@ -336,7 +337,51 @@ class PostgresStore(Queries):
                 await self._event(
                     conn, "agency-registered", now(), agency=row.id, system_id=row.system_id or ""
                 )
+                # Its former owner taking a retired id back: the id is live again.
+                await conn.execute(
+                    "DELETE FROM retired_agencies WHERE id = $1 AND system_id = $2",
+                    row.id, row.system_id or "",
+                )  # fmt: skip
             return bool(added)
+
+    async def retire_agency(self, agency_id: str, system_id: str) -> int:
+        """Delete an agency unless deliveries still wait for it (returns how many; then nothing
+        changes). An id with document history is kept in retired_agencies with its owner."""
+        async with self.transaction() as conn:
+            await conn.execute("SELECT 1 FROM agencies WHERE id = $1 FOR UPDATE", agency_id)
+            waiting = await conn.fetchval(
+                "SELECT count(*) FROM deliveries WHERE agency = $1 AND state != 'done'", agency_id
+            )
+            if waiting:
+                return int(waiting)
+            history = await conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM deliveries WHERE agency = $1) "
+                "OR EXISTS (SELECT 1 FROM documents WHERE from_agency = $1)",
+                agency_id,
+            )
+            if history:
+                await conn.execute(
+                    "INSERT INTO retired_agencies (id, system_id, retired_at) VALUES ($1, $2, $3) "
+                    "ON CONFLICT (id) DO UPDATE SET system_id = excluded.system_id, "
+                    "retired_at = excluded.retired_at",
+                    agency_id, system_id, now(),
+                )  # fmt: skip
+            await conn.execute("DELETE FROM agencies WHERE id = $1", agency_id)
+            await self._event(conn, "agency-deleted", now(), agency=agency_id, system_id=system_id)
+            return 0
+
+    async def record_refusal(self, refusal: Refusal, keep_days: int) -> None:
+        """One refusal row; rows older than ``keep_days`` are deleted in the same transaction."""
+        cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="milliseconds")
+        async with self.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO refusals (at, request_id, code, system_id, from_agency, "
+                "document_id, sha256, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                refusal.at, refusal.request_id, refusal.code, refusal.system_id,
+                refusal.from_agency, refusal.document_id[:500], refusal.sha256,
+                refusal.reason[:1000],
+            )  # fmt: skip
+            await conn.execute("DELETE FROM refusals WHERE at < $1", cutoff)
 
     async def delete_agency(self, agency_id: str) -> bool:
         async with self.transaction() as conn:
@@ -392,28 +437,22 @@ class PostgresStore(Queries):
             return bytes(data)
         return PgBlob(self._fetchval, doc_id, size, in_chunks)
 
-    async def acknowledge(
-        self, delivery_id: str, system_id: str, ok: bool, error: str
-    ) -> str | None:
-        """Final once given: a conditional UPDATE decides, whatever node answers. None when
-        this call acknowledged; else the final state the delivery already had (the caller
-        answers a repeat of the same ack OK and refuses a different one)."""
+    async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> bool:
+        """Record done/fail; False when the delivery was already done (final). A conditional
+        UPDATE decides, whatever node answers: done is final; fail may be followed by fail or
+        done (the recipient retried); of two nodes acknowledging at once, one changes it."""
         at, state = now(), "done" if ok else "fail"
         async with self.transaction() as conn:
             changed = await conn.fetchval(
                 "UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3 "
-                "WHERE id = $4 AND state NOT IN ('done', 'fail') RETURNING 1",
+                "WHERE id = $4 AND state <> 'done' RETURNING 1",
                 state, "" if ok else error, at, delivery_id,
             )  # fmt: skip
             if changed:
                 await self._event(
                     conn, state, at, delivery_id=delivery_id, system_id=system_id, detail=error
                 )
-                return None
-            final: str | None = await conn.fetchval(
-                "SELECT state FROM deliveries WHERE id = $1", delivery_id
-            )
-            return final
+            return bool(changed)
 
 
 @contextlib.contextmanager

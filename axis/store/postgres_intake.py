@@ -46,9 +46,9 @@ async def write_incoming(
             )  # fmt: skip
     if deliveries:
         await conn.executemany(
-            "INSERT INTO deliveries (id, doc_id, agency, message_type, state, created_at, "
-            "updated_at) VALUES ($1, $2, $3, $4, 'queued', $5, $5)",
-            [(d.id, doc.id, d.agency, d.message_type, doc.created_at) for d in deliveries],
+            "INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, created_at, "
+            "updated_at) VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6)",
+            [(d.id, doc.id, d.agency, d.message_type, d.route, doc.created_at) for d in deliveries],
         )
     await _status_effects(conn, doc, status, pending)
     await conn.execute(
