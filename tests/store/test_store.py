@@ -54,3 +54,19 @@ async def test_reopening_a_store_applies_no_migration_twice(store: Store, store_
         assert await again.count_agencies() == 2
     finally:
         await again.close()
+
+
+async def test_paging_the_sent_list_shows_every_row_once_even_when_times_tie(
+    store: Store,
+) -> None:
+    """Nodes store many packages in one millisecond: rows with equal times must still page
+    in one fixed order (PostgreSQL orders ties differently for different LIMIT/OFFSET)."""
+    at = "2026-12-02T10:00:00.000+00:00"
+    for n in range(60):
+        await save(store, new_document(f"<tie n='{n}'/>".encode(), created_at=at))
+    everything = {(r.doc_id, r.delivery_id) for r in await store.list_sent("00.00.G22")}
+    assert len(everything) == 60
+    paged = []
+    for offset in range(0, 60, 7):
+        paged += [(r.doc_id, r.delivery_id) for r in await store.list_sent("00.00.G22", 7, offset)]
+    assert sorted(paged) == sorted(everything)
