@@ -34,8 +34,9 @@ test: $(STAMP) lint chromium
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
+# make chaos CHAOS_ARGS="--backend postgres --nodes 2": two nodes on PostgreSQL
 chaos: $(STAMP)
-	$(BIN)/python -m bench.chaos
+	$(BIN)/python -m bench.chaos $(CHAOS_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info .pytest_cache .ruff_cache

@@ -24,6 +24,7 @@ COMMANDS = (
     "agencies",
     "codes",
     "conformance",
+    "store",
 )
 
 

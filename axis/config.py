@@ -85,9 +85,14 @@ class AuthConfig:
 
 @dataclass(frozen=True)
 class StoreConfig:
-    backend: Literal["sqlite"] = "sqlite"
-    # Relative paths are under hub.data_dir.
+    # sqlite: one embedded file, one process. postgres: several hub nodes on one database.
+    backend: Literal["sqlite", "postgres"] = "sqlite"
+    # SQLite file; relative paths are under hub.data_dir.
     path: str = "axis.db"
+    # PostgreSQL connection string (backend = "postgres"), e.g. postgresql://axis@db1:5432/axis.
+    dsn: str = ""
+    # PostgreSQL connections per hub process (each in-flight package holds one while it stores).
+    pool_size: int = 10
     # Seconds a 503 asks clients to wait when the store cannot write.
     retry_after_s: int = 30
     # Days a recorded refusal (the refusals table) is kept; older rows go at the next insert.
@@ -141,7 +146,7 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("hub", "event_loop"): ("uvloop", "asyncio"),
     ("intake", "policy"): ("strict", "lenient"),
     ("signature", "mode"): ("required", "optional", "off", "policy"),
-    ("store", "backend"): ("sqlite",),
+    ("store", "backend"): ("sqlite", "postgres"),
     ("log", "format"): ("json", "console", "auto"),
     ("directory", "register_scope"): ("own-units", "any"),
 }

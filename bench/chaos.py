@@ -8,21 +8,30 @@ every recipient, no acknowledged delivery may be offered again, and the hub's se
 agree with what the senders saw. Ends with one line:
 ``chaos: N packages, K kills, lost L, duplicated D``.
 Knobs: CHAOS_PACKAGES (default 10000), CHAOS_KILLS (default 20), CHAOS_SEED.
+
+``--backend postgres --nodes 2``: the same run against two hub processes on one PostgreSQL
+database (a fresh schema of CHAOS_PG_DSN, dropped after), as behind a load balancer: each
+request goes to a node that is up, and each kill hits a random node while the other serves.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import random
 import re
 import tempfile
+import uuid
 from base64 import b64decode
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
+import asyncpg
 
 from bench.hubproc import Hub
 from bench.loadgen import System
@@ -46,11 +55,28 @@ class Ledger:
     sending_done: bool = False
 
 
-async def _with_retry(action, hub_up: asyncio.Event):  # type: ignore[no-untyped-def]
+class Route:
+    """One system's clients, one per node; each call goes to a node that is up (a load
+    balancer's view). A single node is the original chaos run."""
+
+    def __init__(self, clients: list[VxpClient], ups: list[asyncio.Event]) -> None:
+        self.clients, self.ups = clients, ups
+        for client in clients[1:]:  # one SDK: never the same signed header twice (5.8.4)
+            client._recent = clients[0]._recent
+
+    async def client(self) -> VxpClient:
+        while True:
+            up = [c for c, event in zip(self.clients, self.ups, strict=True) if event.is_set()]
+            if up:
+                return random.choice(up)
+            await asyncio.sleep(0.02)
+
+
+async def _with_retry(action: Callable[[VxpClient], Awaitable[Any]], route: Route) -> Any:
     while True:
-        await hub_up.wait()
+        client = await route.client()
         try:
-            reply = await action()
+            reply = await action(client)
         except RETRYABLE:
             await asyncio.sleep(0.05)
             continue
@@ -61,19 +87,18 @@ async def _with_retry(action, hub_up: asyncio.Event):  # type: ignore[no-untyped
 
 
 async def sender(
-    client: VxpClient,
+    route: Route,
     agency: str,
     targets: list[str],
     numbers: range,
     ledger: Ledger,
-    hub_up: asyncio.Event,
 ) -> None:
     rng = random.Random(numbers.start)
     for number in numbers:
         recipients = rng.sample(targets, k=min(len(targets), rng.randint(1, 3)))
         data = make_package(agency, recipients, size_kb=4, number=number)
         document_id = DOCUMENT_ID.search(data).group(1).decode()  # type: ignore[union-attr]
-        reply = await _with_retry(lambda d=data: client.send_edoc(d, agency), hub_up)
+        reply = await _with_retry(lambda c, d=data: c.send_edoc(d, agency), route)
         if reply.get("status") == "OK":
             ledger.accepted[document_id] = str(reply["DocId"])
             ledger.recipients[document_id] = tuple(recipients)
@@ -81,15 +106,9 @@ async def sender(
             raise SystemExit(f"chaos: package refused: {reply}")
 
 
-async def receiver(
-    client: VxpClient,
-    agencies: dict[str, str],
-    ledger: Ledger,
-    hub_up: asyncio.Event,
-    stop: asyncio.Event,
-) -> None:
+async def receiver(route: Route, ledger: Ledger, stop: asyncio.Event) -> None:
     while not stop.is_set():
-        listing = await _with_retry(lambda: client.get_received_list("edoc"), hub_up)
+        listing = await _with_retry(lambda c: c.get_received_list("edoc"), route)
         rows = listing.get("data") or []
         if not rows:
             await asyncio.sleep(0.05)
@@ -99,22 +118,22 @@ async def receiver(
             if delivery in ledger.acked_deliveries:
                 ledger.duplicates += 1
                 continue
-            fetched = await _with_retry(lambda d=delivery: client.get_edoc(d), hub_up)
+            fetched = await _with_retry(lambda c, d=delivery: c.get_edoc(d), route)
             if fetched.get("status") != "OK":
                 continue
             match = DOCUMENT_ID.search(b64decode(fetched["data"]))
             recipient = str(row.get("to", ""))
             if match:
                 ledger.delivered[match.group(1).decode()].add(recipient)
-            ack = await _with_retry(lambda d=delivery: client.update_status(d, "done"), hub_up)
+            ack = await _with_retry(lambda c, d=delivery: c.update_status(d, "done"), route)
             if ack.get("status") == "OK":
                 ledger.acked_deliveries.add(delivery)
 
 
 async def killer(
-    hub: Hub, packages: int, kills: int, ledger: Ledger, hub_up: asyncio.Event, seed: int
+    hubs: list[Hub], packages: int, kills: int, ledger: Ledger, ups: list[asyncio.Event], seed: int
 ) -> None:
-    """SIGKILL the hub ``kills`` times, spread over the run by progress, at random moments
+    """SIGKILL a random hub ``kills`` times, spread over the run by progress, at random moments
     inside each stretch (so kills land mid-request, mid-commit, mid-fetch)."""
     rng = random.Random(seed)
     stretch = packages / (kills + 1)
@@ -123,11 +142,12 @@ async def killer(
         while len(ledger.accepted) < threshold and not ledger.sending_done:
             await asyncio.sleep(0.01)
         await asyncio.sleep(rng.uniform(0.0, 0.05))
-        hub_up.clear()
-        hub.kill()
+        victim = rng.randrange(len(hubs))
+        ups[victim].clear()
+        hubs[victim].kill()
         ledger.kills += 1
-        await asyncio.to_thread(hub.start)
-        hub_up.set()
+        await asyncio.to_thread(hubs[victim].start)
+        ups[victim].set()
 
 
 def lost_packages(ledger: Ledger) -> int:
@@ -138,52 +158,76 @@ def lost_packages(ledger: Ledger) -> int:
     )
 
 
-async def run(packages: int, kills: int, seed: int, data_dir: Path) -> Ledger:
-    hub = Hub(data_dir)
-    hub.start()
-    systems: list[System] = hub.systems()
+def cluster(data_dir: Path, nodes: int, dsn: str) -> list[Hub]:
+    """One hub (SQLite, dsn "") or ``nodes`` hubs on the PostgreSQL database ``dsn``. The first
+    seeds the demo (systems, dev PKI); the others trust the same PKI and sign receipts with the
+    same hub key. Each node has its own data_dir (its spool)."""
+    store = f'[store]\nbackend = "postgres"\ndsn = "{dsn}"\npool_size = 8\n' if dsn else ""
+    first = Hub(data_dir / "node1", extra_config=store)
+    pki = first.data_dir / "demo" / "pki"
+    others = [
+        Hub(
+            data_dir / f"node{n}",
+            hub_settings=f'key_dir = "{pki / "hub"}"',
+            extra_config=f'[signature]\ntrust_dir = "{pki / "trust"}"\n{store}',
+            demo=False,
+        )
+        for n in range(2, nodes + 1)
+    ]
+    return [first, *others]
+
+
+async def run(
+    packages: int, kills: int, seed: int, data_dir: Path, nodes: int = 1, dsn: str = ""
+) -> Ledger:
+    hubs = cluster(data_dir, nodes, dsn)
+    for hub in hubs:
+        hub.start()
+    systems: list[System] = hubs[0].systems()
     source, sinks = systems[0], [s for s in systems[1:] if s.agencies]
     targets = [a for s in sinks for a in s.agencies]
     ledger = Ledger()
-    hub_up, stop = asyncio.Event(), asyncio.Event()
-    hub_up.set()
+    ups = [asyncio.Event() for _ in hubs]
+    stop = asyncio.Event()
+    for up in ups:
+        up.set()
     timeout = aiohttp.ClientTimeout(total=30)
     try:
         async with aiohttp.ClientSession(timeout=timeout) as session:
-            send_client = VxpClient(hub.endpoint, source.system_id, source.secret, session=session)
-            receivers = [
-                receiver(
-                    VxpClient(hub.endpoint, s.system_id, s.secret, session=session),
-                    {a: s.system_id for a in s.agencies},
-                    ledger,
-                    hub_up,
-                    stop,
+
+            def route(system: System) -> Route:
+                return Route(
+                    [
+                        VxpClient(h.endpoint, system.system_id, system.secret, session=session)
+                        for h in hubs
+                    ],
+                    ups,
                 )
-                for s in sinks
-            ]
+
+            send_route = route(source)
+            receiving = [asyncio.create_task(receiver(route(s), ledger, stop)) for s in sinks]
             per_sender = max(1, packages // 8)
             senders = [
                 sender(
-                    send_client,
+                    send_route,
                     source.agencies[0],
                     targets,
                     range(i, min(packages, i + per_sender)),
                     ledger,
-                    hub_up,
                 )
                 for i in range(0, packages, per_sender)
             ]
-            receiving = [asyncio.create_task(r) for r in receivers]
-            killing = asyncio.create_task(killer(hub, packages, kills, ledger, hub_up, seed))
+            killing = asyncio.create_task(killer(hubs, packages, kills, ledger, ups, seed))
             await asyncio.gather(*senders)
             ledger.sending_done = True
             await killing
             await _drain(ledger)
             stop.set()
             await asyncio.gather(*receiving)
-            await _check_sent_list(send_client, ledger, hub_up)
+            await _check_sent_list(send_route, ledger)
     finally:
-        hub.stop()
+        for hub in hubs:
+            hub.stop()
     return ledger
 
 
@@ -194,13 +238,13 @@ async def _drain(ledger: Ledger, timeout_s: float = 120.0) -> None:
         await asyncio.sleep(0.2)
 
 
-async def _check_sent_list(client: VxpClient, ledger: Ledger, hub_up: asyncio.Event) -> None:
+async def _check_sent_list(route: Route, ledger: Ledger) -> None:
     """The store's records must agree with the ledger: one sent row per accepted recipient."""
     stored: set[str] = set()
     page = 1000
     for offset in range(0, 10**9, page):
         params = {"limit": str(page), "offset": str(offset)}
-        reply = await _with_retry(lambda p=params: _sent_page(client, p), hub_up)
+        reply = await _with_retry(lambda c, p=params: _sent_page(c, p), route)
         rows = reply.get("data") or []
         stored |= {str(r["senderDocId"]) for r in rows}
         if len(rows) < page:
@@ -218,16 +262,48 @@ async def _sent_page(client: VxpClient, params: dict[str, str]) -> dict:
     return (await client.call("getSentEdocList", params))[1]
 
 
+async def _sql(dsn: str, statement: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description="SIGKILL hub nodes under load; count losses")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--nodes", type=int, default=1, help="hub processes (postgres only)")
+    args = parser.parse_args()
+    if args.nodes > 1 and args.backend != "postgres":
+        parser.error("--nodes > 1 needs --backend postgres")
     packages = int(os.environ.get("CHAOS_PACKAGES", "10000"))
     kills = int(os.environ.get("CHAOS_KILLS", "20"))
     seed = int(os.environ.get("CHAOS_SEED", "1"))
-    with tempfile.TemporaryDirectory(prefix="axis-chaos-") as tmp:
-        ledger = asyncio.run(run(packages, kills, seed, Path(tmp)))
+    base = os.environ.get("CHAOS_PG_DSN", "postgresql://root@127.0.0.1:5432/test")
+    schema = f"chaos_{uuid.uuid4().hex[:8]}"
+    dsn = f"{base}{'&' if '?' in base else '?'}search_path={schema}"
+    if args.backend == "postgres":
+        asyncio.run(_sql(base, f"CREATE SCHEMA {schema}"))
+    try:
+        with tempfile.TemporaryDirectory(prefix="axis-chaos-") as tmp:
+            ledger = asyncio.run(
+                run(
+                    packages,
+                    kills,
+                    seed,
+                    Path(tmp),
+                    args.nodes,
+                    dsn if args.backend == "postgres" else "",
+                )
+            )
+    finally:
+        if args.backend == "postgres":
+            asyncio.run(_sql(base, f"DROP SCHEMA {schema} CASCADE"))
     lost = lost_packages(ledger)
     print(
-        f"chaos: {len(ledger.accepted)} packages, {ledger.kills} kills, lost {lost}, "
-        f"duplicated {ledger.duplicates}"
+        f"chaos ({args.backend}, {args.nodes} node(s)): {len(ledger.accepted)} packages, "
+        f"{ledger.kills} kills, lost {lost}, duplicated {ledger.duplicates}"
     )
     raise SystemExit(1 if lost or ledger.duplicates else 0)
 

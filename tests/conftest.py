@@ -75,3 +75,21 @@ def namespace_checked_writers() -> Iterator[None]:
     yield
     for module, attr, writer in undo:
         setattr(module, attr, writer)
+
+
+# The store backends (tests/backends.py): store_backend runs a test on SQLite and PostgreSQL.
+from tests.backends import (  # noqa: E402
+    on_backend,
+    pg_dsn,
+    pytest_collection_modifyitems,
+    pytest_terminal_summary,
+    store_backend,
+)
+
+__all__ = [
+    "on_backend",
+    "pg_dsn",
+    "pytest_collection_modifyitems",
+    "pytest_terminal_summary",
+    "store_backend",
+]

@@ -13,10 +13,9 @@ as a header too, and sign-header-key must list exactly the signed names: a param
 slipped in unsigned, dropped from the signed set, or said twice. The real SDK signs every
 parameter it sends (only XroadVnpt-version goes unsigned), so this costs it nothing.
 
-Replay cache trade-off (docs/decisions.md): the seen hash-header values live in memory for the
-timestamp window. A restart forgets them, so a request captured in the last window minutes
-before a restart could be replayed once after it; a second hub process would not share them.
-Accepted for a single daemon; a shared store table is the fix if hubs are ever replicated.
+Replay: the store records seen hash-header values for twice the timestamp window
+(``Store.first_use``): in memory on single-process SQLite (a restart forgets them,
+docs/decisions.md), in a table every node shares on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -57,36 +55,6 @@ class Caller:
         if not value:
             raise Rejected("5.1.4", f"XroadVnpt-{name} is required for this operation.")
         return value
-
-
-class ReplayCache:
-    """hash-header values seen within the timestamp window (in memory, see module docstring).
-
-    Kept compactly, because its size is the request rate times twice the window: the first 16
-    bytes of each HMAC (about 60 bytes a request, not ~250 for a string in a dict), in sets of
-    BUCKET_S seconds each, dropped whole once older than twice the window.
-    """
-
-    BUCKET_S = 10.0
-
-    def __init__(self, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.keep_s = 2 * window_s  # a timestamp may be up to one window old or ahead
-        self.clock = clock
-        self._buckets: deque[tuple[float, set[bytes]]] = deque()
-
-    def check_and_add(self, key: str) -> None:
-        now = self.clock()
-        while self._buckets and self._buckets[0][0] + self.BUCKET_S <= now - self.keep_s:
-            self._buckets.popleft()
-        digest = bytes.fromhex(key)[:16]  # key: the verified HMAC, 64 hex digits
-        if any(digest in seen for _, seen in self._buckets):
-            raise Rejected("5.8.4")
-        if not self._buckets or self._buckets[-1][0] + self.BUCKET_S <= now:
-            self._buckets.append((now, set()))
-        self._buckets[-1][1].add(digest)
-
-    def __len__(self) -> int:
-        return sum(len(seen) for _, seen in self._buckets)
 
 
 def xroad_headers(raw_headers: tuple[tuple[bytes, bytes], ...], limit: int) -> dict[str, bytes]:
@@ -133,7 +101,7 @@ class Authenticator:
         self.limit = cfg.intake.max_header_bytes
         self.window = timedelta(seconds=cfg.auth.timestamp_window_s)
         self.zone = ZoneInfo(cfg.auth.timezone) if cfg.auth.timezone else None
-        self.replays = ReplayCache(cfg.auth.timestamp_window_s)
+        self.replay_keep_s = 2.0 * cfg.auth.timestamp_window_s  # a timestamp may be early or late
         # system id -> (expiry, secret or None): a rotated secret applies within SECRET_TTL_S.
         self._secrets: dict[str, tuple[float, str | None]] = {}
 
@@ -162,7 +130,10 @@ class Authenticator:
             raise Rejected("5.8.1")
         params = signed_params(headers, self.limit)
         self._check_time(params["timestamp"])
-        self.replays.check_and_add(headers["hash-header"].decode("latin-1").lower())
+        if not await self.store.first_use(
+            headers["hash-header"].decode("latin-1").lower(), self.replay_keep_s
+        ):
+            raise Rejected("5.8.4")
         return Caller(system_id, params)
 
     def _check_time(self, value: str) -> None:

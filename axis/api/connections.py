@@ -98,9 +98,18 @@ class _Guarded(asyncio.Protocol):
 class GuardedSite(web.BaseSite):
     """A TCP site whose connections pass the PeerGuard first (otherwise like web.TCPSite)."""
 
-    def __init__(self, runner: web.BaseRunner, host: str, port: int, guard: PeerGuard) -> None:
+    def __init__(
+        self,
+        runner: web.BaseRunner,
+        host: str,
+        port: int,
+        guard: PeerGuard,
+        *,
+        reuse_port: bool = False,  # serve --workers: sibling processes share the port
+    ) -> None:
         super().__init__(runner)
         self.host, self.port, self.guard = host, port, guard
+        self.reuse_port = reuse_port
 
     @property
     def name(self) -> str:
@@ -113,6 +122,6 @@ class GuardedSite(web.BaseSite):
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
             self.guard.protocol_factory(server), self.host, self.port,
-            backlog=self._backlog, reuse_address=True,
+            backlog=self._backlog, reuse_address=True, reuse_port=self.reuse_port or None,
         )  # fmt: skip
         self.port = self._server.sockets[0].getsockname()[1]

@@ -21,8 +21,7 @@ from axis.api.responses import ok
 from axis.daemon import Daemon
 from axis.errors import Rejected
 from axis.intake.statuses import NAMES
-from axis.store.base import InboxRow, SentRow
-from axis.store.sqlite_blobs import StoredBlob
+from axis.store.base import BlobReader, InboxRow, SentRow
 
 log = logs.get("axis.api")
 STATE_DESC = {
@@ -127,7 +126,7 @@ def _edoc_json_frame(delivery_id: str) -> tuple[bytes, bytes]:
 
 
 async def _stream_edoc(
-    request: web.Request, blob: StoredBlob, delivery_id: str
+    request: web.Request, blob: BlobReader, delivery_id: str
 ) -> web.StreamResponse:
     """The same JSON as ok(data=..., docId=...), written in base64 chunks as the blob is read:
     a large package is never one bytes object, nor one base64 string, in the hub's memory."""

@@ -14,9 +14,11 @@ log which are still busy and exit without them (docs/security.md, Logs and shutd
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,11 +44,18 @@ def new_loop(cfg: Config) -> asyncio.AbstractEventLoop:
     return asyncio.new_event_loop()
 
 
-def run(cfg: Config, host: str, port: int, banner: Callable[[str], None] | None = None) -> None:
-    """Serve until SIGINT/SIGTERM (blocking)."""
+def run(
+    cfg: Config,
+    host: str,
+    port: int,
+    banner: Callable[[str], None] | None = None,
+    *,
+    reuse_port: bool = False,
+) -> None:
+    """Serve until SIGINT/SIGTERM (blocking). reuse_port: share the port with sibling workers."""
     loop = new_loop(cfg)
     try:
-        loop.run_until_complete(serve(cfg, host, port, banner))
+        loop.run_until_complete(serve(cfg, host, port, banner, reuse_port=reuse_port))
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
@@ -65,7 +74,7 @@ class Running:
         return self.site.port
 
 
-async def start(cfg: Config, host: str, port: int) -> Running:
+async def start(cfg: Config, host: str, port: int, *, reuse_port: bool = False) -> Running:
     """The hub listening on host:port (0 = any free port), connections behind the PeerGuard."""
     app = create_app(cfg)
     runner = web.AppRunner(
@@ -76,7 +85,7 @@ async def start(cfg: Config, host: str, port: int) -> Running:
         **server_args(cfg),
     )
     await runner.setup()
-    site = GuardedSite(runner, host, port, app[PEER_GUARD])
+    site = GuardedSite(runner, host, port, app[PEER_GUARD], reuse_port=reuse_port)
     try:
         await site.start()
     except BaseException:
@@ -86,14 +95,21 @@ async def start(cfg: Config, host: str, port: int) -> Running:
 
 
 async def serve(
-    cfg: Config, host: str, port: int, banner: Callable[[str], None] | None = None
+    cfg: Config,
+    host: str,
+    port: int,
+    banner: Callable[[str], None] | None = None,
+    *,
+    reuse_port: bool = False,
 ) -> None:
     signals = _Signals()
     # Our own default executor (asyncio.to_thread), so the stop can release its idle threads.
     default_executor = ThreadPoolExecutor(thread_name_prefix="axis-io")
     asyncio.get_running_loop().set_default_executor(default_executor)
     try:
-        running = await start(cfg, host, port)
+        running = await (
+            start(cfg, host, port, reuse_port=True) if reuse_port else start(cfg, host, port)
+        )
         try:
             if banner:
                 banner(
@@ -163,3 +179,58 @@ class _Signals:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+# A worker that dies is started again after this pause (a crash loop must not spin a core).
+RESTART_PAUSE_S = 1.0
+
+
+def run_workers(
+    cfg: Config, host: str, port: int, workers: int, banner: Callable[[str], None] | None = None
+) -> int:
+    """``axis serve --workers N``: N hub processes on one port (SO_REUSEPORT: the kernel spreads
+    connections over them), and this parent, which restarts a worker that dies and passes
+    SIGINT/SIGTERM on to every worker (each then stops gracefully). Workers share nothing but
+    the database, so this needs store.backend = "postgres" (commands/serve.py checks)."""
+    children: dict[int, int] = {}  # pid -> worker number
+    stopping = False
+
+    def start(number: int) -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker: its own process group, so a terminal's Ctrl-C reaches
+            os.setpgid(0, 0)  # it once, through the parent, not twice
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # not the parent's
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            code = 1
+            try:
+                run(cfg, host, port, banner if number == 0 else None, reuse_port=True)
+                code = 0
+            finally:
+                os._exit(code)
+        children[pid] = number
+
+    def forward(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):  # already gone
+                os.kill(pid, signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, forward)
+    for number in range(workers):
+        start(number)
+    log.info("workers started", workers=workers, pids=sorted(children))
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        number = children.pop(pid, -1)
+        if number < 0 or stopping:
+            continue
+        log.warning("worker died; starting another", pid=pid, status=status)
+        time.sleep(RESTART_PAUSE_S)
+        if not stopping:
+            start(number)
+    return 0

@@ -29,6 +29,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--demo", action="store_true", help="seed a demo directory, systems and dev PKI first"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N hub processes sharing the port (PostgreSQL store only; default 1)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -81,7 +88,25 @@ def run(args: argparse.Namespace) -> int:
     if args.demo or cfg.demo.enabled:
         cfg = prepare_demo(cfg)
     host, port = parse_listen(cfg.hub.listen)
+    check_workers(cfg, args.workers)
     from axis.api.serving import run as run_app
+    from axis.api.serving import run_workers
 
-    run_app(cfg, host, port, banner=lambda line: print(line, file=sys.stderr, flush=True))
+    banner = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    if args.workers > 1:
+        return run_workers(cfg, host, port, args.workers, banner)
+    run_app(cfg, host, port, banner=banner)
     return 0
+
+
+def check_workers(cfg: Config, workers: int) -> None:
+    """Several processes only on PostgreSQL (docs/decisions.md "Several workers on SQLite")."""
+    if workers < 1:
+        raise config_mod.ConfigError(f"--workers must be at least 1, got {workers}")
+    if workers > 1 and cfg.store.backend != "postgres":
+        raise config_mod.ConfigError(
+            f'--workers {workers} needs store.backend = "postgres": on SQLite one process '
+            "decides duplicates, status order and replays in memory, so a second process "
+            "could store a document twice; run one process, or move to PostgreSQL "
+            "(axis store copy)"
+        )

@@ -5,8 +5,11 @@ arrive together and depend on the same facts (the same bytes retried at once, tw
 with one DocumentId, two statuses about one document) would both pass the reads and both be
 stored: a duplicate copy, or two business receipts for one transition. So after the check stage
 the pipeline claims keys for the package and holds them until its commit; unrelated packages
-never share a key, so group commit still batches them. The hub is one process: in-process
-locks are complete (docs/decisions.md "Claims").
+never share a key, so group commit still batches them. On SQLite the hub is one process and
+these in-process locks are complete (docs/decisions.md "Claims"). On PostgreSQL several nodes
+share the database, so the store takes the same keys again as advisory locks in the storing
+transaction (``Store.claim``, axis/store/postgres.py); these locks stay as a cheap pre-filter:
+a package waiting on a same-node twin holds no database connection meanwhile.
 """
 
 from __future__ import annotations

@@ -58,7 +58,10 @@ class Pipeline:
             for name, stage in self._stages:
                 if name == CLAIM_BEFORE:
                     keys = keys_for(ctx.from_agency, ctx.checked)
+                    # In-process first (waiting here costs no database connection), then in
+                    # the store: across nodes on PostgreSQL, nothing more on SQLite.
                     await claimed.enter_async_context(self.claims.hold(keys))
+                    await claimed.enter_async_context(self.env.store.claim(keys))
                 await stage(ctx, self.env)
                 if ctx.done:
                     break

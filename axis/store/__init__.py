@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from axis.config import Config
+from axis.errors import ConfigError
 from axis.store.base import Store
 
 
@@ -18,13 +19,24 @@ def store_path(cfg: Config) -> Path:
     return path if path.is_absolute() else cfg.data_dir / path
 
 
-async def open_store(cfg: Config) -> Store:
-    """An opened store for cfg.store.backend (only "sqlite" today), migrations applied."""
+def new_store(cfg: Config) -> Store:
+    """The (unopened) store cfg.store.backend names."""
+    if cfg.store.backend == "postgres":
+        if not cfg.store.dsn:
+            raise ConfigError('store.backend = "postgres" needs store.dsn')
+        from axis.store.postgres import PostgresStore
+
+        return PostgresStore(cfg.store.dsn, cfg.store.pool_size)
     from axis.store.sqlite import SqliteStore
 
-    store = SqliteStore(store_path(cfg))
+    return SqliteStore(store_path(cfg))
+
+
+async def open_store(cfg: Config) -> Store:
+    """An opened store for cfg.store.backend, migrations applied."""
+    store = new_store(cfg)
     await store.open()
     return store
 
 
-__all__ = ["Store", "open_store", "store_path"]
+__all__ = ["Store", "new_store", "open_store", "store_path"]

@@ -3,21 +3,34 @@
 Sits at the bottom of the flow (api -> intake -> store). Intake's persist stage calls
 ``save_incoming`` (one transaction: document + deliveries + status effects + event; the commit
 is the acknowledgement, docs/architecture.md principle 1); the API reads inboxes and sent lists and records
-fetches and acknowledgements. No SQL lives outside ``axis/store/``; a PostgreSQL backend
-implements this same protocol (connection setup, placeholders and leasing differ).
+fetches and acknowledgements. No SQL lives outside ``axis/store/``. Two backends implement it:
+sqlite.py (embedded, one process) and postgres.py (several hub nodes on one database); what
+the in-process locks decide on SQLite, PostgreSQL decides in the database (``claim``).
 
 Write failures (disk full, read-only, locked) raise ``StoreUnavailable`` (503 + Retry-After).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:  # the chunked reader of a large stored document
-    from axis.store.sqlite_blobs import StoredBlob
+BLOB_CHUNK = 3 * 256 * 1024  # a multiple of 3: each chunk base64-encodes without padding
+
+
+class BlobReader(Protocol):
+    """A large stored document (``size`` bytes) read back in chunks, never whole in memory.
+
+    Every chunk but the last is a multiple of 3 bytes (the API base64-encodes them one by one).
+    """
+
+    @property
+    def size(self) -> int: ...
+
+    def chunks(self, chunk: int = BLOB_CHUNK) -> AsyncIterator[bytes]: ...
 
 
 @dataclass(frozen=True)
@@ -237,7 +250,7 @@ class Store(Protocol):
 
     async def fetch_document(
         self, delivery_id: str, system_id: str, inline_up_to: int
-    ) -> bytes | StoredBlob | None: ...
+    ) -> bytes | BlobReader | None: ...
     async def acknowledge(
         self, delivery_id: str, system_id: str, ok: bool, error: str
     ) -> bool: ...  # False: already done (final), nothing changed
@@ -249,3 +262,14 @@ class Store(Protocol):
     async def get_document(self, doc_id: str) -> DocumentRef | None: ...
     async def count_documents(self) -> int: ...
     async def count_events(self) -> int: ...
+
+    # several nodes (docs/domain.md §7; docs/decisions.md "Claims in the database")
+    def claim(self, keys: Sequence[str]) -> AbstractAsyncContextManager[None]:
+        """Hold ``keys`` (intake/claims.py) from dedupe until this task's save_incoming commits:
+        no other node decides on the same facts meanwhile. SQLite: nothing (one process)."""
+        ...
+
+    async def first_use(self, key: str, keep_s: float) -> bool:
+        """Record a request's signed hash-header; False if it was seen in the last keep_s
+        seconds (a replay, 5.8.4). Shared by every node on PostgreSQL."""
+        ...

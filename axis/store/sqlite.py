@@ -18,7 +18,6 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,8 @@ import aiosqlite
 
 from axis.errors import StoreUnavailable
 from axis.store.base import AgencyRow, NewDelivery, NewDocument, Refusal, StatusEffect
+from axis.store.migrate import migrations
+from axis.store.replay import ReplayCache
 from axis.store.sqlite_blobs import StoredBlob
 from axis.store.sqlite_intake import GroupCommit, Incoming, Item, write_batch
 from axis.store.sqlite_queries import Queries
@@ -38,17 +39,6 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(number, name, sql) for every axis/store/migrations/NNN_name.sql, in order."""
-    folder = resources.files("axis.store") / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            number, _, name = entry.name.removesuffix(".sql").partition("_")
-            found.append((int(number), name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
 class SqliteStore(Queries):
     """The SQLite store. ``await store.open()`` connects and applies pending migrations."""
 
@@ -58,6 +48,7 @@ class SqliteStore(Queries):
         self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._group = GroupCommit(self._write_batch)
+        self._replays: ReplayCache | None = None
 
     async def open(self) -> None:
         if self.path != ":memory:":
@@ -107,13 +98,13 @@ class SqliteStore(Queries):
         )
         rows = await self._writer.execute_fetchall("SELECT number FROM schema_migrations")
         applied = {row[0] for row in rows}
-        for number, name, sql in migrations():
-            if number in applied:
+        for step in migrations("sqlite"):
+            if step.number in applied:
                 continue
             # executescript commits first; the whole script plus its record is one transaction.
             await self._writer.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\nINSERT INTO schema_migrations VALUES "
-                f"({number}, '{name}', '{now()}');\nCOMMIT;"
+                f"BEGIN IMMEDIATE;\n{step.sql}\nINSERT INTO schema_migrations VALUES "
+                f"({step.number}, '{step.name}', '{now()}');\nCOMMIT;"
             )
 
     # -- plumbing -------------------------------------------------------------------------
@@ -372,6 +363,19 @@ class SqliteStore(Queries):
 
         await self._group.submit(ack)
         return changed
+
+    # -- one process ----------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def claim(self, keys: Sequence[str]) -> AsyncIterator[None]:
+        """Nothing to add: one process, whose in-process claims (intake/claims.py) are
+        complete. Several processes on one SQLite file are refused (commands/serve.py)."""
+        yield
+
+    async def first_use(self, key: str, keep_s: float) -> bool:
+        if self._replays is None or self._replays.keep_s != keep_s:
+            self._replays = ReplayCache(keep_s / 2)
+        return self._replays.first_use(key)
 
 
 async def _rollback(conn: aiosqlite.Connection) -> None:

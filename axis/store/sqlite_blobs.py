@@ -16,12 +16,13 @@ import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-BLOB_CHUNK = 3 * 256 * 1024  # a multiple of 3: each chunk base64-encodes without padding
+from axis.store.base import BLOB_CHUNK
 
 
 @dataclass(frozen=True)
 class StoredBlob:
-    """The stored bytes of document ``doc_id`` (``size`` bytes), read on demand in chunks."""
+    """The stored bytes of document ``doc_id`` (``size`` bytes), read on demand in chunks
+    (a base.BlobReader)."""
 
     path: str
     doc_id: str

@@ -212,7 +212,7 @@ class Queries:
             "JOIN agencies a ON a.id = doc.from_agency "
             "JOIN deliveries d ON d.doc_id = doc.id "
             "WHERE a.system_id = ? AND doc.message_type = 'edoc' "
-            f"ORDER BY doc.created_at DESC, d.agency{page}",
+            f"ORDER BY doc.created_at DESC, doc.id, d.agency{page}",  # id: ties page stably
             (system_id, *page_params),
         )
         return [SentRow(*row) for row in rows]

@@ -7,6 +7,15 @@ the test, so the imported ``hub`` fixture picks the override up).
 
 from __future__ import annotations
 
+import pytest
+
 from tests.hub.conftest import hub, hub_cfg, pki
 
 __all__ = ["hub", "hub_cfg", "pki"]
+
+
+@pytest.fixture
+def store_backend() -> str:
+    """Attacks target the door, which is the same on both backends: SQLite only (the hub
+    suite runs on both)."""
+    return "sqlite"

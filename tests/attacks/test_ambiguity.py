@@ -19,8 +19,7 @@ from axis.config import Config
 from axis.edxml import build
 from axis.pki import devpki
 from tests.attacks.helpers import assert_fail, refused, send_raw
-from tests.hub.conftest import A, B, C, document, package_bytes, signed, status
-from tests.hub.conftest import hub_cfg as _lenient_cfg
+from tests.hub.conftest import A, B, C, document, hub_config, package_bytes, signed, status
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -33,7 +32,7 @@ FAKE_HEADER = (
 
 @pytest.fixture(params=["lenient", "strict"])
 def hub_cfg(request: pytest.FixtureRequest, tmp_path: Path, pki: devpki.DevPki) -> Config:
-    lenient = _lenient_cfg.__wrapped__(tmp_path, pki)  # type: ignore[attr-defined]
+    lenient = hub_config(tmp_path, pki)
     return config_mod.replace(lenient, "intake", policy=request.param)
 
 

@@ -33,8 +33,7 @@ from axis.api import openapi
 from axis.api.app import OPERATIONS, create_app, server_args
 from axis.config import Config
 from axis.pki import devpki
-from tests.hub.conftest import SECRETS, SYSTEM_OF, B, seed
-from tests.hub.conftest import hub_cfg as _hub_cfg
+from tests.hub.conftest import SECRETS, SYSTEM_OF, B, hub_config, seed
 from tests.vxp_client import PREFIX, VxpClient, java_hex_sha256
 
 AUTH_NAMES = {"systemid", "timestamp", "sign-header-key", "sign-header", "hash-header",
@@ -78,7 +77,7 @@ class _ThreadHub:
 
 @pytest.fixture(scope="module")
 def live_hub(tmp_path_factory: pytest.TempPathFactory, pki: devpki.DevPki) -> Iterator[str]:
-    cfg = _hub_cfg.__wrapped__(tmp_path_factory.mktemp("schemathesis"), pki)  # type: ignore[attr-defined]
+    cfg = hub_config(tmp_path_factory.mktemp("schemathesis"), pki)
     hub = _ThreadHub(cfg)
     try:
         yield hub.start()

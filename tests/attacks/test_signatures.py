@@ -27,8 +27,7 @@ from axis.pki import devpki
 from axis.pki.devpki import CertPaths
 from axis.pki.xmldsig import sign
 from tests.attacks.helpers import refused, send_raw
-from tests.hub.conftest import A, B, C, document
-from tests.hub.conftest import hub_cfg as _lenient_cfg
+from tests.hub.conftest import A, B, C, document, hub_config
 
 ENVELOPE_OPEN, ENVELOPE_CLOSE = b"<edXML:edXMLEnvelope", b"</edXML:edXMLEnvelope>"
 
@@ -36,7 +35,7 @@ ENVELOPE_OPEN, ENVELOPE_CLOSE = b"<edXML:edXMLEnvelope", b"</edXML:edXMLEnvelope
 @pytest.fixture
 def hub_cfg(tmp_path: Path, pki: devpki.DevPki) -> Config:
     """The hub tests' config under the strict policy (signature required)."""
-    lenient = _lenient_cfg.__wrapped__(tmp_path, pki)  # type: ignore[attr-defined]
+    lenient = hub_config(tmp_path, pki)
     return config_mod.replace(lenient, "intake", policy="strict")
 
 

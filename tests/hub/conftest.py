@@ -1,4 +1,7 @@
-"""Fixtures for the hub tests: the real app on 127.0.0.1:0, SQLite in tmp_path, the dev PKI.
+"""Fixtures for the hub tests: the real app on 127.0.0.1:0, the store, the dev PKI.
+
+Every test that uses ``hub_cfg`` runs on both store backends (tests/conftest.py): SQLite in
+tmp_path and PostgreSQL in a fresh schema.
 
 The dev PKI (EC keys, fast) is generated once per session for every demo agency. Each test gets
 a fresh store seeded with the demo directory and demo systems under fixed test secrets, and
@@ -34,6 +37,7 @@ from axis.pki import devpki
 from axis.pki.xmldsig import sign
 from axis.store import open_store
 from axis.store.base import Store
+from tests.conftest import on_backend
 from tests.vxp_client import VxpClient
 
 # The story's cast (demo directory): A = Government Office, B = Quảng Nam, C = Nghệ An.
@@ -49,13 +53,20 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> devpki.DevPki:
     return devpki.init(tmp_path_factory.mktemp("pki"), agencies, key_type="ec")
 
 
-@pytest.fixture
-def hub_cfg(tmp_path: Path, pki: devpki.DevPki) -> Config:
+def hub_config(tmp_path: Path, pki: devpki.DevPki) -> Config:
+    """The tests' hub config on SQLite (tests that build their own config call this)."""
     cfg = config_mod.Config()
     cfg = config_mod.replace(cfg, "hub", data_dir=str(tmp_path), key_dir=str(pki.directory / "hub"))
     cfg = config_mod.replace(cfg, "signature", trust_dir=str(pki.trust_dir))
     # 512 KiB: above the largest sample (~370 KB), low enough to test the limit cheaply.
     return config_mod.replace(cfg, "intake", max_body_bytes=512 * 1024)
+
+
+@pytest.fixture
+def hub_cfg(
+    tmp_path: Path, pki: devpki.DevPki, store_backend: str, request: pytest.FixtureRequest
+) -> Config:
+    return on_backend(hub_config(tmp_path, pki), store_backend, request)
 
 
 async def seed(cfg: Config) -> None:

@@ -11,11 +11,19 @@ import base64
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from axis.config import Config
 from bench.hubproc import Hub
 from tests.hub.conftest import SECRETS, SYSTEM_OF, A, B, C, document, package_bytes, seed
 from tests.vxp_client import VxpClient
+
+
+@pytest.fixture
+def store_backend() -> str:
+    """SQLite's file survives the kill here; the same on PostgreSQL is `make chaos --backend
+    postgres` (bench/chaos.py), too slow for every run."""
+    return "sqlite"
 
 
 async def test_a_package_acknowledged_with_200_survives_sigkill(

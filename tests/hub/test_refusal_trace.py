@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from axis.config import Config
 from axis.store import open_store
@@ -23,6 +24,12 @@ from tests.hub.conftest import SECRETS, SYSTEM_OF, A, B, document, package_bytes
 from tests.vxp_client import VxpClient
 
 UNKNOWN = "000.00.00.H98"
+
+
+@pytest.fixture
+def store_backend() -> str:
+    """The child hub runs on its own SQLite file (bench.hubproc writes its config)."""
+    return "sqlite"
 
 
 def _refused_lines(log: str) -> list[dict]:

@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from axis.api.auth import ReplayCache
 from axis.errors import Rejected
+from axis.store.replay import ReplayCache
 
 
 class Clock:

@@ -1,0 +1,464 @@
+"""PostgreSQL backend of the Store protocol (asyncpg): several hub nodes on one database.
+
+Sits where sqlite.py sits (under intake's persist stage and the API's read paths), for a cluster
+(docs/operations.md). Differences from SQLite, and why:
+- a pool of connections, no group commit: PostgreSQL takes concurrent writers itself;
+- what SQLite's single process decides with in-process locks, the database decides here:
+  ``claim`` takes transaction-scoped advisory locks keyed like intake/claims.py's keys and
+  the package's save_incoming commits in that same transaction, so the locks are released by
+  the commit that stores the decision; unique indexes refuse a second copy regardless
+  (migrations/001_initial.postgres.sql);
+- the replay cache is a shared table (``first_use``); acknowledgements are conditional UPDATEs;
+- a lost connection or a database that is down or read-only (a standby) is StoreUnavailable:
+  503 4.7.1 with Retry-After, and the pool reconnects by itself once the database is back.
+The read queries are portable SQL and are shared with SQLite (sqlite_queries.Queries); they
+run here with their ``?`` placeholders numbered ``$n``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import re
+import time
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+from asyncpg.transaction import Transaction
+
+from axis.errors import StoreUnavailable
+from axis.store.base import AgencyRow, NewDelivery, NewDocument, Refusal, StatusEffect
+from axis.store.migrate import migrations
+from axis.store.postgres_blobs import PgBlob
+from axis.store.postgres_intake import write_incoming
+from axis.store.postgres_leases import Leases
+from axis.store.sqlite import now
+from axis.store.sqlite_queries import Queries
+
+# Errors that mean "the database cannot serve us right now", not "this request is wrong".
+TRANSIENT: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,  # 08xxx
+    asyncpg.InterfaceError,  # the connection is gone
+    asyncpg.exceptions.OperatorInterventionError,  # 57xxx: shutdown, cannot connect now
+    asyncpg.exceptions.InsufficientResourcesError,  # 53xxx: disk full, too many connections
+    asyncpg.exceptions.TransactionRollbackError,  # 40xxx: serialization failure, deadlock
+    asyncpg.exceptions.ReadOnlySQLTransactionError,  # a standby after a failover
+)
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT, asyncpg.PostgresError)
+# Seconds to wait for a free pooled connection or a new one before answering 503.
+ACQUIRE_TIMEOUT_S = 10.0
+# How often expired replay keys are deleted (by whichever node notices first).
+PRUNE_EVERY_S = 30.0
+# Held while one node migrates, so nodes starting together do not race (pg_advisory_lock id).
+MIGRATION_LOCK = 0x61786973  # "axis"
+
+
+def lock_id(key: str) -> int:
+    """A claim key as a signed 64-bit advisory lock id (a collision only serialises more)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+@dataclass
+class _Claim:
+    """The transaction that holds one package's advisory locks until its save_incoming."""
+
+    conn: Any
+    transaction: Transaction
+    task: asyncio.Task[Any] | None
+    open: bool = True
+
+
+# The claim of the intake task running now (one package per task).
+_CLAIM: ContextVar[_Claim | None] = ContextVar("axis_pg_claim", default=None)
+
+
+def _my_claim() -> _Claim | None:
+    """This task's claim; a task started inside a claim inherits the variable, not the claim
+    (one connection cannot serve two tasks at once)."""
+    held = _CLAIM.get()
+    return held if held is not None and held.task is asyncio.current_task() else None
+
+
+_PLACEHOLDER = re.compile(r"\?")
+
+
+def numbered(sql: str) -> str:
+    """``?`` placeholders (the shared queries) as PostgreSQL's ``$1, $2, ...``."""
+    count = iter(range(1, 10_000))
+    return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
+
+
+class PostgresStore(Queries):
+    """The PostgreSQL store. ``await store.open()`` connects and applies pending migrations."""
+
+    def __init__(self, dsn: str, pool_size: int = 10) -> None:
+        self.dsn = dsn
+        self.pool_size = pool_size
+        self._pool: asyncpg.Pool | None = None
+        self._next_prune = 0.0
+        self._sql: dict[str, str] = {}
+        self._leases: list[Leases] = []
+
+    async def open(self) -> None:
+        try:
+            self._pool = await asyncpg.create_pool(
+                self.dsn, min_size=1, max_size=self.pool_size, timeout=ACQUIRE_TIMEOUT_S
+            )
+            await self.migrate()
+        except DATABASE_ERRORS as exc:
+            await self.close()
+            raise StoreUnavailable(f"cannot open the PostgreSQL store: {exc}") from exc
+
+    async def close(self) -> None:
+        for leases in self._leases:
+            with contextlib.suppress(*DATABASE_ERRORS):
+                await leases.close()
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            try:
+                await asyncio.wait_for(pool.close(), 10)
+            except DATABASE_ERRORS:
+                pool.terminate()
+
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations (one transaction each); the numbers applied."""
+        applied: list[int] = []
+        async with self._connection() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, "
+                    "name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+                done = {row[0] for row in await conn.fetch("SELECT number FROM schema_migrations")}
+                for step in migrations("postgres"):
+                    if step.number in done:
+                        continue
+                    async with conn.transaction():
+                        await conn.execute(step.sql)
+                        await conn.execute(
+                            "INSERT INTO schema_migrations VALUES ($1, $2, $3)",
+                            step.number, step.name, now(),
+                        )  # fmt: skip
+                    applied.append(step.number)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        return applied
+
+    def leases(self, holder: str) -> Leases:
+        """Work leasing for one node (postgres_leases.py); closed with the store."""
+
+        async def listen() -> Any:
+            with _transient():
+                return await asyncpg.connect(self.dsn, timeout=ACQUIRE_TIMEOUT_S)
+
+        leases = Leases(holder, self.transaction, listen)
+        self._leases.append(leases)
+        return leases
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Any]:
+        """This task's claim connection if it holds one, else a pooled connection."""
+        held = _my_claim()
+        if held is not None:
+            with _transient():
+                yield held.conn
+            return
+        if self._pool is None:
+            raise StoreUnavailable("the store is closed")
+        with _transient():
+            async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
+                yield conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Any]:
+        """One write transaction on a pooled connection; errors become StoreUnavailable."""
+        if self._pool is None:
+            raise StoreUnavailable("the store is closed")
+        with _transient():
+            async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn, conn.transaction():
+                yield conn
+
+    async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        text = self._sql.get(sql) or self._sql.setdefault(sql, numbered(sql))
+        async with self._connection() as conn:
+            return list(await conn.fetch(text, *params))
+
+    async def _fetchval(self, sql: str, *params: Any) -> Any:
+        async with self._connection() as conn:
+            return await conn.fetchval(sql, *params)
+
+    @staticmethod
+    async def _event(conn: Any, kind: str, at: str, **fields: str) -> None:
+        await conn.execute(
+            "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, detail) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            at, kind, fields.get("doc_id", ""), fields.get("delivery_id", ""),
+            fields.get("agency", ""), fields.get("system_id", ""), fields.get("detail", ""),
+        )  # fmt: skip
+
+    # -- claims and intake ----------------------------------------------------------------
+
+    @asynccontextmanager
+    async def claim(self, keys: Sequence[str]) -> AsyncIterator[None]:
+        """Advisory locks on ``keys`` in a transaction that save_incoming then commits.
+
+        Locks are taken in one global order (sorted ids), so two claimants never deadlock;
+        a node that dies mid-way loses its connection and PostgreSQL releases its locks."""
+        if _my_claim() is not None:
+            raise RuntimeError("this task already holds a claim")
+        if self._pool is None:
+            raise StoreUnavailable("the store is closed")
+        with _transient():
+            async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
+                transaction = conn.transaction()
+                await transaction.start()
+                held = _Claim(conn, transaction, asyncio.current_task())
+                token = _CLAIM.set(held)
+                try:
+                    for ident in sorted({lock_id(key) for key in keys}):
+                        await conn.execute("SELECT pg_advisory_xact_lock($1)", ident)
+                    yield
+                finally:
+                    _CLAIM.reset(token)
+                    if held.open:  # refused, duplicate or failed: nothing was written
+                        with contextlib.suppress(*DATABASE_ERRORS):
+                            await transaction.rollback()
+
+    async def save_incoming(
+        self,
+        doc: NewDocument,
+        deliveries: Sequence[NewDelivery],
+        *,
+        status: StatusEffect | None = None,
+        pending: Sequence[tuple[str, Sequence[str], int]] = (),
+    ) -> None:
+        """Every row of the package, committed before this returns; inside this task's claim
+        when it holds one (its commit releases the claim's locks)."""
+        held = _my_claim()
+        try:
+            if held is None or not held.open:
+                async with self.transaction() as conn:
+                    await write_incoming(conn, doc, deliveries, status, pending)
+                return
+            held.open = False
+            with _transient():
+                try:
+                    await write_incoming(held.conn, doc, deliveries, status, pending)
+                except BaseException:
+                    with contextlib.suppress(*DATABASE_ERRORS):
+                        await held.transaction.rollback()
+                    raise
+                await held.transaction.commit()
+        except asyncpg.UniqueViolationError as exc:
+            # Claims make this unreachable; if it happens, nothing was stored and a retry
+            # is answered by dedupe with the copy that won.
+            raise StoreUnavailable(f"stored concurrently by another node: {exc}") from exc
+
+    # -- replay cache ---------------------------------------------------------------------
+
+    async def first_use(self, key: str, keep_s: float) -> bool:
+        digest = bytes.fromhex(key)[:16]  # key: the verified HMAC, 64 hex digits
+        async with self._connection() as conn:
+            if time.monotonic() >= self._next_prune:
+                self._next_prune = time.monotonic() + PRUNE_EVERY_S
+                await conn.execute("DELETE FROM replay_keys WHERE expires_at < now()")
+            # Inserted, or an expired row taken over: first use. A live row: a replay.
+            row = await conn.fetchrow(
+                "INSERT INTO replay_keys (key, expires_at) "
+                "VALUES ($1, now() + make_interval(secs => $2)) ON CONFLICT (key) DO UPDATE "
+                "SET expires_at = EXCLUDED.expires_at WHERE replay_keys.expires_at < now() "
+                "RETURNING 1",
+                digest, float(keep_s),
+            )  # fmt: skip
+            return row is not None
+
+    # -- systems and directory writes -----------------------------------------------------
+
+    async def add_system(self, system_id: str, secret: str, name: str = "") -> bool:
+        async with self.transaction() as conn:
+            added = await conn.fetchval(
+                "INSERT INTO systems (system_id, secret, name, created_at) VALUES "
+                "($1, $2, $3, $4) ON CONFLICT (system_id) DO NOTHING RETURNING 1",
+                system_id, secret, name, now(),
+            )  # fmt: skip
+            if added:
+                await self._event(conn, "system-added", now(), system_id=system_id)
+            return bool(added)
+
+    async def set_secret(self, system_id: str, secret: str) -> bool:
+        async with self.transaction() as conn:
+            changed = await conn.fetchval(
+                "UPDATE systems SET secret = $1 WHERE system_id = $2 RETURNING 1",
+                secret, system_id,
+            )  # fmt: skip
+            if changed:
+                await self._event(conn, "secret-rotated", now(), system_id=system_id)
+            return bool(changed)
+
+    async def import_agencies(self, rows: Iterable[AgencyRow]) -> int:
+        params = [
+            (r.id, r.pid, r.code or r.id, r.name, r.mail, r.mobile, r.fax, r.system_id, r.upstream)
+            for r in rows
+        ]
+        async with self.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO agencies (id, pid, code, name, mail, mobile, fax, system_id, "
+                "upstream) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (id) DO UPDATE SET "
+                "pid = excluded.pid, code = excluded.code, name = excluded.name, "
+                "mail = excluded.mail, mobile = excluded.mobile, fax = excluded.fax, "
+                "system_id = COALESCE(excluded.system_id, agencies.system_id), "
+                "upstream = COALESCE(excluded.upstream, agencies.upstream)",
+                params,
+            )
+            await self._event(conn, "agencies-imported", now(), detail=str(len(params)))
+        return len(params)
+
+    async def add_agency(self, row: AgencyRow) -> bool:
+        async with self.transaction() as conn:
+            added = await conn.fetchval(
+                "INSERT INTO agencies (id, pid, code, name, mail, mobile, fax, system_id, "
+                "upstream) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (id) DO NOTHING "
+                "RETURNING 1",
+                row.id, row.pid, row.code or row.id, row.name, row.mail, row.mobile,
+                row.fax, row.system_id, row.upstream,
+            )  # fmt: skip
+            if added:
+                await self._event(
+                    conn, "agency-registered", now(), agency=row.id, system_id=row.system_id or ""
+                )
+                # Its former owner taking a retired id back: the id is live again.
+                await conn.execute(
+                    "DELETE FROM retired_agencies WHERE id = $1 AND system_id = $2",
+                    row.id, row.system_id or "",
+                )  # fmt: skip
+            return bool(added)
+
+    async def retire_agency(self, agency_id: str, system_id: str) -> int:
+        """Delete an agency unless deliveries still wait for it (returns how many; then nothing
+        changes). An id with document history is kept in retired_agencies with its owner."""
+        async with self.transaction() as conn:
+            await conn.execute("SELECT 1 FROM agencies WHERE id = $1 FOR UPDATE", agency_id)
+            waiting = await conn.fetchval(
+                "SELECT count(*) FROM deliveries WHERE agency = $1 AND state != 'done'", agency_id
+            )
+            if waiting:
+                return int(waiting)
+            history = await conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM deliveries WHERE agency = $1) "
+                "OR EXISTS (SELECT 1 FROM documents WHERE from_agency = $1)",
+                agency_id,
+            )
+            if history:
+                await conn.execute(
+                    "INSERT INTO retired_agencies (id, system_id, retired_at) VALUES ($1, $2, $3) "
+                    "ON CONFLICT (id) DO UPDATE SET system_id = excluded.system_id, "
+                    "retired_at = excluded.retired_at",
+                    agency_id, system_id, now(),
+                )  # fmt: skip
+            await conn.execute("DELETE FROM agencies WHERE id = $1", agency_id)
+            await self._event(conn, "agency-deleted", now(), agency=agency_id, system_id=system_id)
+            return 0
+
+    async def record_refusal(self, refusal: Refusal, keep_days: int) -> None:
+        """One refusal row; rows older than ``keep_days`` are deleted in the same transaction."""
+        cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="milliseconds")
+        async with self.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO refusals (at, request_id, code, system_id, from_agency, "
+                "document_id, sha256, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                refusal.at, refusal.request_id, refusal.code, refusal.system_id,
+                refusal.from_agency, refusal.document_id[:500], refusal.sha256,
+                refusal.reason[:1000],
+            )  # fmt: skip
+            await conn.execute("DELETE FROM refusals WHERE at < $1", cutoff)
+
+    async def delete_agency(self, agency_id: str) -> bool:
+        async with self.transaction() as conn:
+            gone = await conn.fetchval("DELETE FROM agencies WHERE id = $1 RETURNING 1", agency_id)
+            if gone:
+                await self._event(conn, "agency-deleted", now(), agency=agency_id)
+            return bool(gone)
+
+    async def assign_agencies(self, system_id: str, agency_ids: Sequence[str]) -> int:
+        async with self.transaction() as conn:
+            await conn.executemany(
+                "UPDATE agencies SET system_id = $1, upstream = NULL WHERE id = $2",
+                [(system_id, a) for a in agency_ids],
+            )
+            return len(agency_ids)
+
+    # -- delivery by pull -----------------------------------------------------------------
+
+    async def fetch(self, delivery_id: str, system_id: str) -> bytes | None:
+        found = await self.fetch_document(delivery_id, system_id, inline_up_to=-1)
+        if isinstance(found, PgBlob):
+            return b"".join([chunk async for chunk in found.chunks()])
+        return found
+
+    async def fetch_document(
+        self, delivery_id: str, system_id: str, inline_up_to: int
+    ) -> bytes | PgBlob | None:
+        """fetch(), but a document larger than ``inline_up_to`` bytes (or stored in chunks)
+        comes back as a PgBlob that reads it chunk by chunk."""
+        rows = await self._read(
+            "SELECT CASE WHEN (? < 0 OR doc.size <= ?) THEN doc.data END, doc.id, doc.size, "
+            "doc.data IS NULL FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
+            "WHERE d.id = ?",
+            (inline_up_to, inline_up_to, delivery_id),
+        )
+        if not rows:
+            return None
+        data, doc_id, size, in_chunks = rows[0]
+        at = now()
+        async with self.transaction() as conn:
+            before = await conn.fetchval(
+                "SELECT state FROM deliveries WHERE id = $1 FOR UPDATE", delivery_id
+            )
+            await conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, updated_at = CASE WHEN state = "
+                "'queued' THEN $1 ELSE updated_at END, state = CASE WHEN state = 'queued' THEN "
+                "'fetched' ELSE state END WHERE id = $2",
+                at, delivery_id,
+            )  # fmt: skip
+            if before == "queued":
+                await self._event(conn, "fetched", at, delivery_id=delivery_id, system_id=system_id)
+        if data is not None:
+            return bytes(data)
+        return PgBlob(self._fetchval, doc_id, size, in_chunks)
+
+    async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> bool:
+        """Record done/fail; False when the delivery was already done (final). A conditional
+        UPDATE decides, whatever node answers: done is final; fail may be followed by fail or
+        done (the recipient retried); of two nodes acknowledging at once, one changes it."""
+        at, state = now(), "done" if ok else "fail"
+        async with self.transaction() as conn:
+            changed = await conn.fetchval(
+                "UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3 "
+                "WHERE id = $4 AND state <> 'done' RETURNING 1",
+                state, "" if ok else error, at, delivery_id,
+            )  # fmt: skip
+            if changed:
+                await self._event(
+                    conn, state, at, delivery_id=delivery_id, system_id=system_id, detail=error
+                )
+            return bool(changed)
+
+
+@contextlib.contextmanager
+def _transient() -> Any:
+    """Connection-level failures as StoreUnavailable (503 4.7.1 + Retry-After)."""
+    try:
+        yield
+    except TRANSIENT as exc:
+        raise StoreUnavailable(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,174 @@
+"""What several nodes on one PostgreSQL database rely on: decided in the database, not in
+one process (two PostgresStore instances here are two nodes)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from axis import config as config_mod
+from axis.errors import StoreUnavailable
+from axis.store import open_store
+from axis.store.base import BLOB_CHUNK, FileBytes, Store
+from axis.store.copy import copy_sqlite_to_postgres
+from axis.store.postgres import PostgresStore
+from tests.store.conftest import SYSTEM, new_document, save
+
+
+@pytest.fixture
+def store_backend(pg_dsn: str) -> str:
+    return "postgres"
+
+
+@pytest.fixture
+async def other_node(store_cfg) -> AsyncIterator[Store]:
+    node = await open_store(store_cfg)
+    try:
+        yield node
+    finally:
+        await node.close()
+
+
+async def test_a_claim_on_one_node_holds_the_same_key_on_another_until_the_commit(
+    store: Store, other_node: Store
+) -> None:
+    doc = new_document(b"<x/>")
+    order: list[str] = []
+
+    async def second() -> None:
+        async with other_node.claim(["bytes:A:sha"]):
+            order.append("second claimed")
+            assert await other_node.find_duplicate(doc.from_agency, doc.sha256) is not None
+
+    async with store.claim(["doc:1", "bytes:A:sha"]):
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.3)
+        assert order == []  # still waiting on the first node's lock
+        await save(store, doc)
+        order.append("first committed")
+        await asyncio.wait_for(waiting, 5)
+    assert order == ["first committed", "second claimed"]
+
+
+async def test_a_refused_package_releases_its_claim(store: Store, other_node: Store) -> None:
+    with pytest.raises(ValueError):
+        async with store.claim(["k"]):
+            raise ValueError("refused")
+    async with asyncio.timeout(2), other_node.claim(["k"]):
+        pass
+
+
+async def test_the_database_refuses_a_second_copy_even_without_claims(
+    store: Store, other_node: Store
+) -> None:
+    first = new_document(b"<same/>")
+    await save(store, first)
+    with pytest.raises(StoreUnavailable):
+        await save(other_node, new_document(b"<same/>"))
+    with pytest.raises(StoreUnavailable):  # a new document reusing a DocumentId (5.6.2)
+        await save(other_node, new_document(b"<other/>", document_id=first.document_id))
+    assert await store.count_documents() == 1
+
+
+async def test_a_request_key_seen_by_one_node_is_a_replay_on_the_other(
+    store: Store, other_node: Store
+) -> None:
+    assert await store.first_use("ef" * 32, 600)
+    assert not await other_node.first_use("ef" * 32, 600)
+
+
+async def test_an_expired_request_key_is_taken_over(store: Store) -> None:
+    assert await store.first_use("12" * 32, 0.05)
+    await asyncio.sleep(0.1)
+    assert await store.first_use("12" * 32, 600)
+
+
+async def test_an_acknowledgement_is_final_and_decided_once_across_nodes(
+    store: Store, other_node: Store
+) -> None:
+    delivery = await save(store, new_document(b"<ack/>"))
+    events = await store.count_events()
+    answers = await asyncio.gather(
+        store.acknowledge(delivery, SYSTEM, True, ""),
+        other_node.acknowledge(delivery, SYSTEM, True, ""),
+    )
+    assert sorted(answers) == [False, True]  # one acknowledged, one saw it already done
+    assert await store.acknowledge(delivery, SYSTEM, False, "broken") is False  # done is final
+    assert (await store.get_delivery(delivery)).state == "done"  # type: ignore[union-attr]
+    assert await store.count_events() == events + 1  # one "done" event, not two
+
+
+async def test_store_copy_moves_a_sqlite_hub_into_postgresql(
+    store: Store, store_cfg, tmp_path: Path
+) -> None:
+    sqlite_cfg = config_mod.replace(store_cfg, "store", backend="sqlite")
+    source = await open_store(sqlite_cfg)
+    body = bytes(range(256)) * (2 * BLOB_CHUNK // 256 + 7)
+    spool = tmp_path / "big"
+    spool.write_bytes(body)
+    try:
+        await source.import_agencies(await store.list_agencies())
+        await source.add_system(SYSTEM, "secret")
+        small = await save(source, new_document(b"<small/>"))
+        big = await save(source, new_document(FileBytes(spool, 0, len(body))))
+        await source.acknowledge(small, SYSTEM, True, "")
+        events = await source.count_events()
+    finally:
+        await source.close()
+    sqlite_path = str(tmp_path / "axis.db")
+    assert isinstance(store, PostgresStore)
+    async with store.transaction() as conn:  # the fixture seeded the target: empty it
+        for table in ("events", "systems", "agencies"):
+            await conn.execute(f"DELETE FROM {table}")
+    counts = await copy_sqlite_to_postgres(sqlite_path, store, say=lambda _: None)
+    assert counts["documents"] == 2 and counts["events"] == events
+    assert await store.count_events() == events
+    await store.add_system("after-copy", "s")  # events.seq continues after the copied ones
+    assert await store.count_events() == events + 1
+    assert await store.fetch(big, SYSTEM) == body
+    assert (await store.get_delivery(small)).state == "done"  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="already holds documents"):  # a move, not a merge
+        await copy_sqlite_to_postgres(sqlite_path, store, say=lambda _: None)
+    with sqlite3.connect(sqlite_path) as conn:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+
+
+async def test_two_nodes_taking_leases_at_once_get_disjoint_work_and_idle_ones_wake(
+    store: Store, other_node: Store
+) -> None:
+    assert isinstance(store, PostgresStore) and isinstance(other_node, PostgresStore)
+    one, two = store.leases("node-1"), other_node.leases("node-2")
+    names = [f"deliver:{n}" for n in range(8)]
+    await one.offer(names)
+    first, second = await asyncio.gather(one.take(8, 60), two.take(8, 60))  # at once
+    assert not set(first) & set(second) and sorted(first + second) == names
+    await one.offer(["x:1", "x:2", "x:3"])
+    mine = await one.take(2, 60, prefix="x:")
+    theirs = await two.take(8, 60, prefix="x:")
+    assert len(mine) == 2 and theirs == sorted({"x:1", "x:2", "x:3"} - set(mine))
+    assert await one.take(8, 60, prefix="x:") == mine  # renewing its own; no others
+    assert await one.finish(mine[0]) and not await two.finish(mine[1])  # only the holder
+    await one.release(mine[1])
+    assert mine[1] in await two.take(8, 60, prefix="x:")
+
+    waiting = asyncio.create_task(two.wait(5))
+    await asyncio.sleep(0.2)  # the listener is up
+    await one.offer(["seal:log"])
+    assert await asyncio.wait_for(waiting, 3)  # woken by NOTIFY, not by the timeout
+    assert not await two.wait(0.1)
+
+
+async def test_a_lease_of_a_node_that_stopped_renewing_is_taken_after_it_expires(
+    store: Store, other_node: Store
+) -> None:
+    assert isinstance(store, PostgresStore) and isinstance(other_node, PostgresStore)
+    dead, alive = store.leases("dead"), other_node.leases("alive")
+    await dead.offer(["bridge:hub-b"])
+    assert await dead.take(1, 0.2) == ["bridge:hub-b"]
+    assert await alive.take(1, 60) == []
+    await asyncio.sleep(0.3)
+    assert await alive.take(1, 60) == ["bridge:hub-b"]
