@@ -33,10 +33,10 @@ from typing import Any
 import aiohttp
 import asyncpg
 
-from bench.hubproc import Hub
 from bench.loadgen import System
-from bench.packages import make_package
-from tests.vxp_client import VxpClient
+from tests.support.hubproc import HubProcess
+from tests.support.packages import make_package
+from tests.support.vxp_client import VxpClient
 
 DOCUMENT_ID = re.compile(rb"<edXML:DocumentId>([^<]+)</edXML:DocumentId>")
 RETRYABLE = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
@@ -131,7 +131,12 @@ async def receiver(route: Route, ledger: Ledger, stop: asyncio.Event) -> None:
 
 
 async def killer(
-    hubs: list[Hub], packages: int, kills: int, ledger: Ledger, ups: list[asyncio.Event], seed: int
+    hubs: list[HubProcess],
+    packages: int,
+    kills: int,
+    ledger: Ledger,
+    ups: list[asyncio.Event],
+    seed: int,
 ) -> None:
     """SIGKILL a random hub ``kills`` times, spread over the run by progress, at random moments
     inside each stretch (so kills land mid-request, mid-commit, mid-fetch)."""
@@ -158,15 +163,15 @@ def lost_packages(ledger: Ledger) -> int:
     )
 
 
-def cluster(data_dir: Path, nodes: int, dsn: str) -> list[Hub]:
+def cluster(data_dir: Path, nodes: int, dsn: str) -> list[HubProcess]:
     """One hub (SQLite, dsn "") or ``nodes`` hubs on the PostgreSQL database ``dsn``. The first
     seeds the demo (systems, dev PKI); the others trust the same PKI and sign receipts with the
     same hub key. Each node has its own data_dir (its spool)."""
     store = f'[store]\nbackend = "postgres"\ndsn = "{dsn}"\npool_size = 8\n' if dsn else ""
-    first = Hub(data_dir / "node1", extra_config=store)
+    first = HubProcess(data_dir / "node1", extra_config=store)
     pki = first.data_dir / "demo" / "pki"
     others = [
-        Hub(
+        HubProcess(
             data_dir / f"node{n}",
             hub_settings=f'key_dir = "{pki / "hub"}"',
             extra_config=f'[signature]\ntrust_dir = "{pki / "trust"}"\n{store}',

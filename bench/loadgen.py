@@ -3,7 +3,7 @@
 Senders push pre-built (pre-signed) packages through /sendEdoc with a fixed concurrency;
 receivers poll /getReceivedEdocList, fetch each package with /getEdoc and acknowledge it with
 /updateStatus done, exactly as a DMS on the VXP SDK does. Every call goes through the
-independent client in tests/vxp_client.py; sendEdoc is framed here as the real SDK frames it
+independent client in tests/support/vxp_client.py; sendEdoc is framed here as the real SDK frames it
 (docs/domain.md §6): body = file + CRLF, hash-file = SHA-256 of the file alone in the SDK's
 unpadded hex. Frames are built before the clock starts, so the generator's own CPU goes to
 HTTP and HMAC as a DMS's would.
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from tests.vxp_client import VxpClient, java_hex_sha256
+from tests.support.vxp_client import VxpClient, java_hex_sha256
 
 # How the real SDK puts a file on the wire: its bytes, then one CRLF that hash-file does not cover.
 SDK_TRAILER = b"\r\n"

@@ -20,7 +20,7 @@ from axis.pki import devpki
 from axis.pki.signing import parse
 from axis.pki.trust import TrustStore
 from axis.pki.xmldsig import sign, verify
-from bench.packages import make_package
+from tests.support.packages import make_package
 
 SENDER = "000.00.00.H47"
 DS = "http://www.w3.org/2000/09/xmldsig#"

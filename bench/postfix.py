@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.hubproc import free_port
+from tests.support.hubproc import free_port
 
 STOCK_MASTER_CF = Path("/etc/postfix/master.cf")
 QUEUES = ("maildrop", "incoming", "active", "deferred", "hold")

@@ -26,9 +26,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.hubproc import Hub, Sampler
 from bench.loadgen import receive_until, sdk_frame, send_all
 from bench.run import HUB_SETTINGS, choose_framing, plan, signed_packages
+from tests.support.hubproc import HubProcess, Sampler
 
 OUT = Path(__file__).resolve().parent / "out"
 SIZES = {10: 2000, 136: 600}
@@ -82,7 +82,9 @@ def summarise(collapsed: str) -> dict[str, float]:
     return {area: round(n / total, 3) for area, n in counts.most_common()}
 
 
-async def profile_size(hub: Hub, size_kb: int, count: int, trailer: bytes) -> dict[str, object]:
+async def profile_size(
+    hub: HubProcess, size_kb: int, count: int, trailer: bytes
+) -> dict[str, object]:
     system, sender, receivers, recipients = plan(hub, 1)
     frames = [
         sdk_frame(d, trailer=trailer)
@@ -144,7 +146,7 @@ async def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="axis-profile-") as tmp:
-        hub = Hub(
+        hub = HubProcess(
             Path(tmp) / "hub",
             extra_config='[intake]\npolicy = "strict"\n',
             hub_settings=HUB_SETTINGS,

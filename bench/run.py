@@ -34,7 +34,6 @@ import aiohttp
 
 from bench import floor, postfix
 from bench.compare import anchor_plans, comparison, print_comparison
-from bench.hubproc import Hub, Sampler, SelfCpu, serve_supports_workers
 from bench.loadgen import (
     SDK_TRAILER,
     System,
@@ -43,9 +42,10 @@ from bench.loadgen import (
     sdk_frame,
     send_all,
 )
-from bench.packages import SIGNATURE_KB, make_package
 from bench.stages import main as stage_costs_table
-from tests.vxp_client import VxpClient
+from tests.support.hubproc import HubProcess, Sampler, SelfCpu, serve_supports_workers
+from tests.support.packages import SIGNATURE_KB, make_package
+from tests.support.vxp_client import VxpClient
 
 OUT = Path(__file__).resolve().parent
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
@@ -104,7 +104,7 @@ class Row:
     errors: dict[str, int] = field(default_factory=dict)
 
 
-def plan(hub: Hub, recipients: int) -> tuple[System, str, list[System], list[str]]:
+def plan(hub: HubProcess, recipients: int) -> tuple[System, str, list[System], list[str]]:
     """A sending system and agency, and recipient agencies served by other systems."""
     systems = hub.systems()
     sender = systems[0]
@@ -117,7 +117,7 @@ def plan(hub: Hub, recipients: int) -> tuple[System, str, list[System], list[str
     return sender, sender.agencies[0], receiving, [a for _, a in chosen]
 
 
-async def register_commune_agencies(hub: Hub, count: int) -> None:
+async def register_commune_agencies(hub: HubProcess, count: int) -> None:
     """Register ``count`` extra communes through /registerAgency, spread over the receiving
     systems, so fan-out scenarios have enough recipients (the demo directory has ~20)."""
     systems = [s for s in hub.systems()[1:] if s.agencies]
@@ -136,7 +136,7 @@ async def register_commune_agencies(hub: Hub, count: int) -> None:
 
 
 def signed_packages(
-    hub: Hub, sender: str, recipients: list[str], size_kb: float, count: int
+    hub: HubProcess, sender: str, recipients: list[str], size_kb: float, count: int
 ) -> list[bytes]:
     from axis.pki.xmldsig import sign
 
@@ -152,7 +152,7 @@ def signed_packages(
     ]
 
 
-async def choose_framing(hub: Hub) -> bytes:
+async def choose_framing(hub: HubProcess) -> bytes:
     """The SDK's framing (file + CRLF) when the hub takes it; a hub that refuses it is measured
     with bare file bodies, and the run says so loudly rather than measuring nothing."""
     system, sender, receivers, recipients = plan(hub, 1)
@@ -185,7 +185,7 @@ def judge_bottleneck(hub_cores: float, gen_cores: float, workers: int) -> str:
     return "neither saturated (machine shared with other work, or latency-bound)"
 
 
-async def measure(hub: Hub, scenario: Scenario, trailer: bytes = SDK_TRAILER) -> Row:
+async def measure(hub: HubProcess, scenario: Scenario, trailer: bytes = SDK_TRAILER) -> Row:
     count = max(50, int(scenario.count * SCALE))
     system, sender, receivers, recipients = plan(hub, scenario.recipients)
     row = Row(scenario.name, scenario.size_kb, scenario.recipients, count, workers=hub.workers)
@@ -246,7 +246,7 @@ async def _sample(sampler: Sampler) -> None:
         await asyncio.sleep(0.05)
 
 
-async def big_package(hub: Hub, trailer: bytes, size_mb: int = 50) -> dict[str, Any]:
+async def big_package(hub: HubProcess, trailer: bytes, size_mb: int = 50) -> dict[str, Any]:
     """One large package: the hub's RSS growth compared with the package size."""
     system, sender, _, recipients = plan(hub, 1)
     data = signed_packages(hub, sender, recipients, size_mb * 1024, 1)[0]
@@ -277,7 +277,7 @@ async def queue_depth(data_dir: Path, depth: int, trailer: bytes) -> dict[str, A
     about the queue, and signing 100k packages would dominate the run). The replay cache grows
     with the request rate times twice the timestamp window, whatever the queue holds, so this
     hub runs a 15 s window: the cache plateaus early and what remains is the queue's effect."""
-    hub = Hub(
+    hub = HubProcess(
         data_dir,
         extra_config='[signature]\nmode = "off"\n[auth]\ntimestamp_window_s = 15\n',
         hub_settings=HUB_SETTINGS,
@@ -348,7 +348,7 @@ def run_postfix(label: str) -> list[postfix.PostfixRun] | str:
 
 async def hub_rows(data_dir: Path, workers: int, scenarios: tuple[Scenario, ...]) -> list[Row]:
     """The scenarios on a fresh hub with ``workers`` serving processes."""
-    hub = Hub(
+    hub = HubProcess(
         data_dir,
         extra_config='[intake]\npolicy = "strict"\n',
         hub_settings=HUB_SETTINGS,
@@ -377,7 +377,7 @@ async def main() -> None:
         else:
             print("== axis serve has no --workers: one serving process only")
         trailer = SDK_TRAILER if rows[0].framing == "sdk" else b""
-        hub = Hub(
+        hub = HubProcess(
             Path(tmp) / "big",
             extra_config='[intake]\npolicy = "strict"\n',
             hub_settings=HUB_SETTINGS,

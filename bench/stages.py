@@ -17,7 +17,7 @@ from axis.edxml import Validator, load, parse
 from axis.pki import devpki
 from axis.pki.trust import TrustStore
 from axis.pki.xmldsig import sign, verify
-from bench.packages import SIGNATURE_KB, make_package
+from tests.support.packages import SIGNATURE_KB, make_package
 
 SENDER = "000.00.00.H47"
 

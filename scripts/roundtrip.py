@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from axis.pki.xmldsig import sign  # noqa: E402
-from bench.packages import make_package  # noqa: E402
-from tests.vxp_client import VxpClient  # noqa: E402
+from tests.support.packages import make_package  # noqa: E402
+from tests.support.vxp_client import VxpClient  # noqa: E402
 
 STATUS = """<?xml version="1.0" encoding="UTF-8"?>
 <edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">

@@ -1,4 +1,4 @@
-"""Suite-wide: every package the suite builds, signs or forwards passes tests/nscheck.py.
+"""Suite-wide: every package the suite builds, signs or forwards passes tests/support/nscheck.py.
 
 Session-scoped and automatic: the package writers (axis.edxml.build.build, the signer
 axis.pki.signing.sign, axis.edxml.trace.append_trace) are wrapped wherever a module holds a
@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests import nscheck
+from tests.support import nscheck
 
 CHECKED: Counter[str] = Counter()  # how many packages each writer produced and passed
 _LINE = re.compile(r" \(line \d+\)")
@@ -77,8 +77,8 @@ def namespace_checked_writers() -> Iterator[None]:
         setattr(module, attr, writer)
 
 
-# The store backends (tests/backends.py): store_backend runs a test on SQLite and PostgreSQL.
-from tests.backends import (  # noqa: E402
+# The store backends (tests/support/backends.py): store_backend runs a test on SQLite and PostgreSQL.
+from tests.support.backends import (  # noqa: E402
     on_backend,
     pg_dsn,
     pytest_collection_modifyitems,

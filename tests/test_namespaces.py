@@ -1,4 +1,4 @@
-"""The namespace checker (tests/nscheck.py) and the suite-wide hook that applies it
+"""The namespace checker (tests/support/nscheck.py) and the suite-wide hook that applies it
 (tests/conftest.py) to every package the suite builds, signs or forwards."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from pathlib import Path
 from axis.edxml.trace import append_trace
 from axis.pki import devpki
 from axis.pki.xmldsig import verify
-from tests import conftest, nscheck
+from tests import conftest
 from tests.pki.conftest import package
+from tests.support import nscheck
 
 JDOM2_BREAKER = (
     b'<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXMLHeader>'

@@ -1,4 +1,4 @@
-"""Real processes on loopback: a child hub (bench.hubproc) seeded with the demo directory plus
+"""Real processes on loopback: a child hub (tests.support.hubproc) seeded with the demo directory plus
 one connected system per agency-side endpoint, and the adapters as child processes.
 
 The dev PKI (EC keys, fast) is generated once per session; the adapters sign with it and the
@@ -27,7 +27,7 @@ from axis import config as config_mod
 from axis.directory import demo
 from axis.pki import devpki
 from axis.store import open_store
-from bench.hubproc import Hub
+from tests.support.hubproc import HubProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 # Endpoint systems beside the demo ones: a commune endpoint serving two communes of district 31
@@ -71,7 +71,7 @@ async def hub(tmp_path: Path, pki: devpki.DevPki) -> Any:
     data_dir = tmp_path / "hub"
     data_dir.mkdir()
     await seed(data_dir, pki)
-    running = Hub(
+    running = HubProcess(
         data_dir,
         hub_settings=f'key_dir = "{pki.directory / "hub"}"',
         extra_config=f'[signature]\ntrust_dir = "{pki.trust_dir}"\n',
@@ -149,7 +149,7 @@ class Endpoint(Child):
 
 
 def endpoint_config(
-    folder: Path, hub: Hub, pki: devpki.DevPki, system_id: str, clerk: str = ""
+    folder: Path, hub: HubProcess, pki: devpki.DevPki, system_id: str, clerk: str = ""
 ) -> Path:
     agencies = "".join(
         f'[[agencies]]\nid = "{a}"\nname = "Đơn vị {a}"\n\n' for a in ENDPOINT_SYSTEMS[system_id]
@@ -167,7 +167,9 @@ def endpoint_config(
 
 
 @pytest.fixture
-def endpoints(tmp_path: Path, hub: Hub, pki: devpki.DevPki) -> Iterator[Callable[..., Endpoint]]:
+def endpoints(
+    tmp_path: Path, hub: HubProcess, pki: devpki.DevPki
+) -> Iterator[Callable[..., Endpoint]]:
     started: list[Endpoint] = []
 
     def make(system_id: str, clerk: str = "", env: dict[str, str] | None = None) -> Endpoint:

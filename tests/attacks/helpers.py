@@ -1,7 +1,7 @@
 """What every attack test checks after a refusal: the code, and that nothing was stored.
 
 Shared by tests/attacks/*: ``send_raw`` posts bytes to /sendEdoc through the independent SDK
-client (tests/vxp_client.py) with a correct hash-file, ``refused`` asserts the FAIL answer with
+client (tests/support/vxp_client.py) with a correct hash-file, ``refused`` asserts the FAIL answer with
 its catalogue code and that the store holds no new document and no recipient lists anything.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.hub.conftest import A, B, C
-from tests.vxp_client import VxpClient, java_hex_sha256
+from tests.support.vxp_client import VxpClient, java_hex_sha256
 
 AGENCIES = (A, B, C)
 

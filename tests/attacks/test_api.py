@@ -24,7 +24,7 @@ from tests.attacks.helpers import (
     send_raw,
 )
 from tests.hub.conftest import A, B, C, document, package_bytes, signed
-from tests.vxp_client import java_hex_sha256
+from tests.support.vxp_client import java_hex_sha256
 
 
 def _send_params(data: bytes, sender: str) -> dict[str, str]:

@@ -27,7 +27,7 @@ from axis.api import serving
 from axis.api.app import PEER_GUARD
 from axis.config import Config
 from tests.hub.conftest import SECRETS, SYSTEM_OF, A, B, RunningHub, document, package_bytes, seed
-from tests.vxp_client import VxpClient, java_hex_sha256
+from tests.support.vxp_client import VxpClient, java_hex_sha256
 
 ATTACKER_ADDRESS = "127.0.0.2"
 STALLED_SENDS = 300  # more than the global limit of 256 requests in flight

@@ -15,7 +15,7 @@ import pytest
 
 from tests.attacks.helpers import assert_fail, healthy
 from tests.hub.conftest import SECRETS, SYSTEM_OF, A, B
-from tests.vxp_client import PREFIX, sdk_timestamp
+from tests.support.vxp_client import PREFIX, sdk_timestamp
 
 
 @pytest.mark.parametrize("millis", ["²²²²", "١٢٣٤", "+123", " 123", "1_23"])

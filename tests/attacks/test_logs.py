@@ -12,7 +12,7 @@ import pytest
 
 from axis import logs
 from tests.hub.conftest import A
-from tests.vxp_client import java_hex_sha256
+from tests.support.vxp_client import java_hex_sha256
 
 
 @pytest.fixture

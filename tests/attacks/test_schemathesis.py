@@ -4,7 +4,7 @@ The hub runs in a background thread's event loop on 127.0.0.1:0 (schemathesis ca
 ``requests``, synchronously), on SQLite in a tmp dir seeded with the demo directory and systems.
 Every generated request is signed like the SDK signs it (docs/domain.md §6): ``XroadAuth`` fills the
 XroadVnpt-* authentication headers with a fresh timestamp and the HMAC-SHA256 of the signed
-header JSON, using the independent client's signer (tests/vxp_client.py), so the generated
+header JSON, using the independent client's signer (tests/support/vxp_client.py), so the generated
 parameters and bodies reach the operations instead of stopping at authentication. For
 /sendEdoc it also sets From to the caller's own agency and hash-file to the generated body's
 hash, so random bodies reach the XML parser. Bounded: 25 examples per operation, no deadline.
@@ -34,7 +34,7 @@ from axis.api.app import OPERATIONS, create_app, server_args
 from axis.config import Config
 from axis.pki import devpki
 from tests.hub.conftest import SECRETS, SYSTEM_OF, B, hub_config, seed
-from tests.vxp_client import PREFIX, VxpClient, java_hex_sha256
+from tests.support.vxp_client import PREFIX, VxpClient, java_hex_sha256
 
 AUTH_NAMES = {"systemid", "timestamp", "sign-header-key", "sign-header", "hash-header",
               "content-type", "version"}  # fmt: skip

@@ -15,7 +15,7 @@ import pytest
 from axis.pki.placeholder import COPIED_VALUES
 from tests.attacks.helpers import assert_nothing_stored, send_raw
 from tests.hub.conftest import A, B, document, package_bytes
-from tests.samples import SAMPLES
+from tests.support.samples import SAMPLES
 
 TRUNCATED = b"<ds:X509Certificate>MIIFqTCCBJG</ds:X509Certificate>"
 

@@ -17,7 +17,7 @@ import pytest
 from axis import config as config_mod
 from tests.attacks.helpers import assert_fail, send_raw
 from tests.hub.conftest import A, B, document, package_bytes
-from tests.vxp_client import PREFIX
+from tests.support.vxp_client import PREFIX
 
 # Requests recorded from the real VXP SDK 2.0.1 (system 00.47.W00, secret s3cr3t).
 SDK_WIRE = Path(__file__).resolve().parents[1] / "data" / "sdk-wire"

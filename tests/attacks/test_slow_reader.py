@@ -22,7 +22,7 @@ from axis.config import Config
 from axis.edxml import Attachment, build
 from axis.store.sqlite_blobs import StoredBlob
 from tests.hub.conftest import A, B, RunningHub, document, seed, signed
-from tests.vxp_client import java_hex_sha256
+from tests.support.vxp_client import java_hex_sha256
 
 PACKAGE_BYTES = 2 * 1024 * 1024  # each write: ~2.7 MB of base64 in one package
 WRITES = 8  # ~22 MB written while the reader reads

@@ -16,7 +16,6 @@ import aiohttp
 import pytest
 
 from axis import config as config_mod
-from bench.hubproc import free_port
 from tests.hub.conftest import (
     SECRETS,
     SYSTEM_OF,
@@ -28,7 +27,8 @@ from tests.hub.conftest import (
     pki,
     seed,
 )
-from tests.vxp_client import VxpClient
+from tests.support.hubproc import free_port
+from tests.support.vxp_client import VxpClient
 
 __all__ = ["pki"]
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))

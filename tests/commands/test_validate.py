@@ -11,8 +11,8 @@ import pytest
 from axis.cli import main
 from axis.pki import devpki
 from axis.pki.xmldsig import sign
-from bench.packages import make_package
-from tests.samples import SAMPLES
+from tests.support.packages import make_package
+from tests.support.samples import SAMPLES
 
 STATUSES = sorted(p.name for p in SAMPLES.glob("status*.edxml"))
 

@@ -1,5 +1,5 @@
 """Real hubs for the conformance kit's tests: ``axis serve --demo`` as a child process on a
-free loopback port with a temp data dir (bench/hubproc.py), and a deliberately broken hub."""
+free loopback port with a temp data dir (tests/support/hubproc.py), and a deliberately broken hub."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from bench.hubproc import Hub
+from tests.support.hubproc import HubProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = Path(__file__).resolve().parent / "output"  # artifacts (gitignored)
 
 
 @pytest.fixture(scope="module")
-def demo_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    hub = Hub(tmp_path_factory.mktemp("hub"))
+def demo_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
+    hub = HubProcess(tmp_path_factory.mktemp("hub"))
     hub.start()
     try:
         yield hub

@@ -11,16 +11,18 @@ from aiohttp import web
 
 from axis.conformance import registry, runner
 from axis.conformance.target import Target, read_systems
-from bench.hubproc import Hub
 from tests.conformance.conftest import OUTPUT, kit
+from tests.support.hubproc import HubProcess
 
 
-def _target(hub: Hub, endpoint: str | None = None) -> Target:
+def _target(hub: HubProcess, endpoint: str | None = None) -> Target:
     demo = hub.data_dir / "demo"
     return Target(endpoint or hub.endpoint, read_systems(demo / "systems.json"), pki=demo / "pki")
 
 
-async def test_every_case_passes_against_a_real_demo_hub(demo_hub: Hub, tmp_path: Path) -> None:
+async def test_every_case_passes_against_a_real_demo_hub(
+    demo_hub: HubProcess, tmp_path: Path
+) -> None:
     demo = demo_hub.data_dir / "demo"
     junit, page = tmp_path / "kit.xml", tmp_path / "kit.html"
     status, out = await kit(
@@ -37,7 +39,7 @@ async def test_every_case_passes_against_a_real_demo_hub(demo_hub: Hub, tmp_path
 
 
 async def test_a_hub_with_signature_checks_off_fails_the_signature_cases(tmp_path: Path) -> None:
-    hub = Hub(tmp_path / "hub", extra_config='[signature]\nmode = "off"\n')
+    hub = HubProcess(tmp_path / "hub", extra_config='[signature]\nmode = "off"\n')
     hub.start()
     try:
         cases = registry.cases("hub", ["HUB-SIG", "HUB-CERT", "HUB-SEND-001"])
@@ -87,7 +89,7 @@ def broken_hub() -> web.Application:
 
 
 async def test_a_hub_that_says_ok_to_everything_fails_with_evidence(
-    demo_hub: Hub, aiohttp_server, tmp_path: Path
+    demo_hub: HubProcess, aiohttp_server, tmp_path: Path
 ) -> None:
     server = await aiohttp_server(broken_hub(), host="127.0.0.1")
     endpoint = str(server.make_url("")).rstrip("/")
@@ -115,7 +117,7 @@ async def test_a_hub_that_says_ok_to_everything_fails_with_evidence(
 
 
 async def test_a_kit_without_enough_credentials_is_incomplete_not_conforming(
-    demo_hub: Hub,
+    demo_hub: HubProcess,
 ) -> None:
     systems = json.loads((demo_hub.data_dir / "demo" / "systems.json").read_text("utf-8"))
     first = systems[0]

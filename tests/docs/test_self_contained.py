@@ -93,7 +93,7 @@ def test_no_file_points_outside_the_repository() -> None:
 
 def test_the_file_walk_sees_the_code_and_the_docs() -> None:
     seen = {path.relative_to(ROOT).as_posix() for path, _ in repository_texts()}
-    assert {"axis/intake/pipeline.py", "docs/decisions.md", "tests/vxp_client.py"} <= seen
+    assert {"axis/intake/pipeline.py", "docs/decisions.md", "tests/support/vxp_client.py"} <= seen
     assert not any(name.startswith(".venv/") for name in seen)
 
 

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from axis.edxml import NS, Business, DocumentPackage, StatusPackage, Validator, build, load, parse
-from tests.samples import SAMPLES
+from tests.support.samples import SAMPLES
 
 from .conftest import document, status
 

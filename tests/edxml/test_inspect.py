@@ -9,7 +9,7 @@ import pytest
 
 from axis.commands import inspect
 from axis.edxml import build
-from tests.samples import SAMPLES
+from tests.support.samples import SAMPLES
 
 from .conftest import document, status
 

@@ -9,7 +9,7 @@ import pytest
 from axis.edxml import load, load_file
 from axis.edxml.load import SCAN_CHUNK
 from axis.errors import Rejected
-from tests.samples import SAMPLES
+from tests.support.samples import SAMPLES
 
 ROOT = b'<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"></edXML>'
 

@@ -10,7 +10,7 @@ import pytest
 
 from axis.edxml import Validator, load, parse
 from axis.errors import Rejected
-from tests.samples import SAMPLES
+from tests.support.samples import SAMPLES
 
 STATUS_FILES = [
     "status.edxml",

@@ -6,7 +6,7 @@ import pytest
 
 from axis.edxml import NS, build, load, parse
 from axis.edxml.trace import append_trace
-from tests.samples import SAMPLES
+from tests.support.samples import SAMPLES
 
 from .conftest import document, status
 

@@ -5,7 +5,7 @@ tmp_path and PostgreSQL in a fresh schema.
 
 The dev PKI (EC keys, fast) is generated once per session for every demo agency. Each test gets
 a fresh store seeded with the demo directory and demo systems under fixed test secrets, and
-talks to the hub only through tests/vxp_client.py (the independent SDK client).
+talks to the hub only through tests/support/vxp_client.py (the independent SDK client).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from axis.pki.xmldsig import sign
 from axis.store import open_store
 from axis.store.base import Store
 from tests.conftest import on_backend
-from tests.vxp_client import VxpClient
+from tests.support.vxp_client import VxpClient
 
 # The story's cast (demo directory): A = Government Office, B = Quảng Nam, C = Nghệ An.
 A, B, C = "000.00.00.G22", "000.00.00.H47", "000.00.00.H41"

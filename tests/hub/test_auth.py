@@ -9,7 +9,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from tests.hub.conftest import A, B, document, package_bytes
-from tests.vxp_client import VxpClient, java_hex_sha256
+from tests.support.vxp_client import VxpClient, java_hex_sha256
 
 
 async def _post(

@@ -26,7 +26,7 @@ from axis.config import Config
 from axis.edxml import Attachment, build, load, parse
 from axis.pki import devpki
 from tests.hub.conftest import A, B, RunningHub, document, seed, signed
-from tests.vxp_client import java_hex_sha256
+from tests.support.vxp_client import java_hex_sha256
 
 ATTACHMENT_BYTES = 9 * 1024 * 1024  # ~12 MB of base64 in the package
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.hub.conftest import A, B, C, document, package_bytes, status
-from tests.vxp_client import java_hex_sha256
+from tests.support.vxp_client import java_hex_sha256
 
 
 async def _send(client, data: bytes, sender: str, kind: str) -> dict:

@@ -14,9 +14,9 @@ import aiohttp
 import pytest
 
 from axis.config import Config
-from bench.hubproc import Hub
 from tests.hub.conftest import SECRETS, SYSTEM_OF, A, B, C, document, package_bytes, seed
-from tests.vxp_client import VxpClient
+from tests.support.hubproc import HubProcess
+from tests.support.vxp_client import VxpClient
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ async def test_a_package_acknowledged_with_200_survives_sigkill(
     tmp_path: Path, hub_cfg: Config, pki
 ) -> None:
     await seed(hub_cfg)
-    hub = Hub(
+    hub = HubProcess(
         tmp_path,
         hub_settings=f'key_dir = "{hub_cfg.hub.key_dir}"',
         extra_config=f'[signature]\ntrust_dir = "{hub_cfg.signature.trust_dir}"\n',

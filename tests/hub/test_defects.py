@@ -18,7 +18,7 @@ from axis.config import Config
 from axis.edxml import build
 from axis.store.base import AgencyRow
 from tests.hub.conftest import A, B, C, RunningHub, document, package_bytes, seed, status
-from tests.vxp_client import java_hex_sha256
+from tests.support.vxp_client import java_hex_sha256
 
 
 async def _send(client, data: bytes, sender: str, kind: str = "edoc") -> tuple[int, dict]:

@@ -1,6 +1,6 @@
 """Every refusal is traceable (docs/reliability.md §2): "why did our send fail at 10:42?".
 
-The real daemon runs as a child process (bench.hubproc.Hub) with JSON logs; a refused send at a
+The real daemon runs as a child process (tests.support.hubproc.Hub) with JSON logs; a refused send at a
 known moment must show up in its log output as ONE grep-able line with its code, be counted on
 GET /stats, and, when the package was read far enough to know it, be in the refusals table
 under the same request id. The HMAC and the secret never appear in the log.
@@ -19,16 +19,16 @@ import pytest
 from axis.config import Config
 from axis.store import open_store
 from axis.store.base import Refusal
-from bench.hubproc import Hub
 from tests.hub.conftest import SECRETS, SYSTEM_OF, A, B, document, package_bytes, seed
-from tests.vxp_client import VxpClient
+from tests.support.hubproc import HubProcess
+from tests.support.vxp_client import VxpClient
 
 UNKNOWN = "000.00.00.H98"
 
 
 @pytest.fixture
 def store_backend() -> str:
-    """The child hub runs on its own SQLite file (bench.hubproc writes its config)."""
+    """The child hub runs on its own SQLite file (tests.support.hubproc writes its config)."""
     return "sqlite"
 
 
@@ -41,7 +41,7 @@ async def test_a_refused_send_is_one_log_line_counted_and_recorded(
     tmp_path: Path, hub_cfg: Config, pki
 ) -> None:
     await seed(hub_cfg)
-    hub = Hub(
+    hub = HubProcess(
         tmp_path,
         hub_settings=f'key_dir = "{hub_cfg.hub.key_dir}"',
         extra_config=f'[signature]\ntrust_dir = "{hub_cfg.signature.trust_dir}"\n',

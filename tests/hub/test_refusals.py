@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.hub.conftest import A, B, C, document, package_bytes, status
-from tests.vxp_client import java_hex_sha256
+from tests.support.vxp_client import java_hex_sha256
 
 
 async def _send_raw(client, data: bytes, sender: str, kind: str = "edoc") -> tuple[int, dict]:

@@ -14,8 +14,8 @@ import pytest
 
 from axis.edxml import build, load
 from tests.hub.conftest import A, B, C, document
-from tests.samples import SAMPLES
-from tests.vxp_client import java_hex_sha256
+from tests.support.samples import SAMPLES
+from tests.support.vxp_client import java_hex_sha256
 
 READDRESS = {
     b"002.00.20.H13": A.encode(),  # edoc_new's From (a Đà Nẵng commune)

@@ -26,7 +26,7 @@ from axis.api.app import IN_FLIGHT, create_app, server_args
 from axis.config import Config
 from axis.edxml import Attachment
 from tests.hub.conftest import A, B, RunningHub, document, package_bytes, seed
-from tests.vxp_client import VxpClient, java_hex_sha256
+from tests.support.vxp_client import VxpClient, java_hex_sha256
 
 
 async def _send(

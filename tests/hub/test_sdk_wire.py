@@ -1,6 +1,6 @@
 """The real VXP SDK 2.0.1's recorded requests (tests/data/sdk-wire/), replayed byte for byte.
 
-Each recording goes over a raw loopback socket (tests/hub/raw_http.py) to a real hub and the
+Each recording goes over a raw loopback socket (tests/support/raw_http.py) to a real hub and the
 answer is checked the way the SDK reads it (status, ErrorCode, ErrorDesc, DocId/data/count).
 
 Set-up, and why:
@@ -44,8 +44,8 @@ from axis.directory import demo
 from axis.pki import devpki
 from axis.store import open_store
 from tests.hub.conftest import SECRETS, document, package_bytes
-from tests.hub.raw_http import SDK_WIRE, Answer, Recorded, send
-from tests.vxp_client import VxpClient
+from tests.support.raw_http import SDK_WIRE, Answer, Recorded, send
+from tests.support.vxp_client import VxpClient
 
 SYSTEM, SECRET, AGENCY, RECIPIENT = "00.47.W00", "s3cr3t", "000.00.00.H47", "000.00.00.G22"
 RECORDED_AT = datetime(2026, 12, 2, 12, 57, 16)

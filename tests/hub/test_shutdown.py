@@ -9,13 +9,13 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.hubproc import Hub
-from bench.packages import make_package
-from tests.vxp_client import VxpClient, java_hex_sha256
+from tests.support.hubproc import HubProcess
+from tests.support.packages import make_package
+from tests.support.vxp_client import VxpClient, java_hex_sha256
 
 
 async def test_a_send_in_flight_at_sigterm_is_answered_and_stored(tmp_path: Path) -> None:
-    hub = Hub(tmp_path / "hub")
+    hub = HubProcess(tmp_path / "hub")
     hub.start()
     try:
         sender, receiver = hub.systems()[0], hub.systems()[2]

@@ -12,7 +12,7 @@ import dataclasses
 from axis.edxml import load, parse
 from axis.edxml.model import ResponseFor
 from tests.hub.conftest import A, B, C, document, package_bytes, status
-from tests.vxp_client import VxpClient
+from tests.support.vxp_client import VxpClient
 
 
 async def _send(client: VxpClient, data: bytes, sender: str, kind: str = "edoc") -> str:

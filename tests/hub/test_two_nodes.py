@@ -18,7 +18,7 @@ import pytest
 from axis.api.app import create_app, server_args
 from axis.config import Config
 from tests.hub.conftest import A, B, RunningHub, document, package_bytes, seed, status
-from tests.vxp_client import VxpClient
+from tests.support.vxp_client import VxpClient
 
 
 def later_client(node: RunningHub, agency: str) -> VxpClient:

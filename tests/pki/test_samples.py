@@ -10,7 +10,7 @@ from lxml import etree
 from axis.errors import Rejected
 from axis.pki.trust import TrustStore
 from axis.pki.xmldsig import verify
-from tests.samples import SAMPLES
+from tests.support.samples import SAMPLES
 
 from .conftest import tree
 

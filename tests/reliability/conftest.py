@@ -1,6 +1,6 @@
 """Fixtures for the store-fault tests: a real hub child process whose file writes can fail.
 
-The hub runs as ``make run`` starts it (``axis serve --demo``, via bench/hubproc.py) in a tmp
+The hub runs as ``make run`` starts it (``axis serve --demo``, via tests/support/hubproc.py) in a tmp
 data dir on a free loopback port. ``writes_fail`` makes the kernel refuse every file write of
 that process, for real and even as root: it lowers the child's RLIMIT_FSIZE soft limit to 0
 with prlimit(2), so each write(2) to a regular file fails with EFBIG (Python ignores SIGXFSZ),
@@ -21,10 +21,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bench.hubproc import Hub
+from tests.support.hubproc import HubProcess
 
 
-class PipedHub(Hub):
+class PipedHub(HubProcess):
     """bench's child hub, but logging to a pipe: the fault hits the store, not the log file.
 
     (With the log on the failing disk, see test_a_log_file_on_the_failing_disk_...)
@@ -66,7 +66,7 @@ def writes_fail(pid: int) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def child_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+def child_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
     hub = PipedHub(Path(tmp_path_factory.mktemp("faults")) / "data")
     hub.start()
     try:

@@ -18,20 +18,20 @@ import aiohttp
 
 from axis.edxml import build
 from axis.pki.xmldsig import sign
-from bench.hubproc import Hub
 from tests.hub.conftest import document
 from tests.reliability.conftest import writes_fail
-from tests.vxp_client import VxpClient, java_hex_sha256
+from tests.support.hubproc import HubProcess
+from tests.support.vxp_client import VxpClient, java_hex_sha256
 
 A, B = "000.00.00.G22", "000.00.00.H47"  # demo agencies of systems 00.00.G22 and 00.47.W00
 
 
-def _client(hub: Hub, agency: str, session: aiohttp.ClientSession) -> VxpClient:
+def _client(hub: HubProcess, agency: str, session: aiohttp.ClientSession) -> VxpClient:
     system = next(s for s in hub.systems() if agency in s.agencies)
     return VxpClient(hub.endpoint, system.system_id, system.secret, session=session)
 
 
-def _package(hub: Hub, sender: str, to: str) -> bytes:
+def _package(hub: HubProcess, sender: str, to: str) -> bytes:
     key, cert, chain = hub.agency_key(sender)
     return sign(build(document(sender, (to,))), key, cert, chain_pem=chain)
 
@@ -67,14 +67,14 @@ async def _inbox(client: VxpClient) -> list[dict[str, Any]]:
     return list(reply["data"])
 
 
-def _documents_on_disk(hub: Hub) -> int:
+def _documents_on_disk(hub: HubProcess) -> int:
     uri = f"file:{hub.data_dir / 'axis.db'}?mode=ro"
     with sqlite3.connect(uri, uri=True) as conn:
         return int(conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
 
 async def test_a_package_sent_while_writes_fail_is_refused_and_accepted_after_recovery_4_7_1(
-    child_hub: Hub, session: aiohttp.ClientSession
+    child_hub: HubProcess, session: aiohttp.ClientSession
 ) -> None:
     sender, receiver = _client(child_hub, A, session), _client(child_hub, B, session)
     data = _package(child_hub, A, B)
@@ -92,7 +92,7 @@ async def test_a_package_sent_while_writes_fail_is_refused_and_accepted_after_re
 
 
 async def test_fetch_and_acknowledge_while_writes_fail_change_nothing_4_7_1(
-    child_hub: Hub, session: aiohttp.ClientSession
+    child_hub: HubProcess, session: aiohttp.ClientSession
 ) -> None:
     sender, receiver = _client(child_hub, A, session), _client(child_hub, B, session)
     _, sent, _ = await _send(sender, _package(child_hub, A, B), A)
@@ -108,7 +108,7 @@ async def test_fetch_and_acknowledge_while_writes_fail_change_nothing_4_7_1(
 
 
 async def test_registering_an_agency_while_writes_fail_registers_nothing_4_7_1(
-    child_hub: Hub, session: aiohttp.ClientSession
+    child_hub: HubProcess, session: aiohttp.ClientSession
 ) -> None:
     client = _client(child_hub, B, session)
     agency = {"id": "000.99.31.H47", "pcode": B, "code": "000.99.31.H47", "name": "Fault test"}
@@ -122,7 +122,7 @@ async def test_registering_an_agency_while_writes_fail_registers_nothing_4_7_1(
 
 
 async def test_what_the_store_holds_after_the_faults_is_exactly_what_was_accepted(
-    child_hub: Hub, session: aiohttp.ClientSession
+    child_hub: HubProcess, session: aiohttp.ClientSession
 ) -> None:
     sender = _client(child_hub, A, session)
     accepted = {row["senderDocId"] for row in (await sender.get_sent_list())["data"]}
@@ -132,7 +132,7 @@ async def test_what_the_store_holds_after_the_faults_is_exactly_what_was_accepte
 async def test_a_log_file_on_the_failing_disk_still_gets_503_4_7_1(
     tmp_path: Path, session: aiohttp.ClientSession
 ) -> None:
-    hub = Hub(tmp_path / "data")  # bench's child hub: stdout and stderr go to data/hub.log
+    hub = HubProcess(tmp_path / "data")  # bench's child hub: stdout and stderr go to data/hub.log
     hub.start()
     try:
         data = _package(hub, A, B)

@@ -33,7 +33,7 @@ def free_port() -> int:
 
 
 @dataclass
-class Hub:
+class HubProcess:
     data_dir: Path
     extra_config: str = ""
     # Extra lines for the [hub] table (it is written here, so it cannot come twice).

@@ -3,4 +3,4 @@ the SDK example's packages, kept in the repository (tests/data/vnpt), so a clean
 
 from pathlib import Path
 
-SAMPLES = Path(__file__).resolve().parent / "data" / "vnpt"
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "vnpt"
