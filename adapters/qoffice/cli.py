@@ -55,8 +55,9 @@ async def serve(config: config_mod.Config) -> None:
     async with aiohttp.ClientSession() as session:
         hub = config.hub
         client = VxpClient(
-            hub.endpoint, hub.system_id, hub.secret, session=session, crlf=hub.sdk_crlf
-        )
+            hub.endpoint, hub.system_id, hub.secret, session=session,
+            crlf=hub.sdk_crlf and not config.defects.no_crlf,
+        )  # fmt: skip
         link = HubLink(registers, client, hub.poll_interval_s)
         runner = web.AppRunner(
             create_app(registers, config.endpoint.token, link.outgoing_ready.set)
@@ -68,6 +69,9 @@ async def serve(config: config_mod.Config) -> None:
         bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         write_port(config.data_dir / "port", bound)
         print(f"axis-qoffice: listening on http://{host}:{bound}", file=sys.stderr, flush=True)
+        if config.defects.active():
+            print(f"axis-qoffice: TEST-ONLY defects on: {', '.join(config.defects.active())}",
+                  file=sys.stderr, flush=True)  # fmt: skip
         tasks = [asyncio.create_task(link.run_pull()), asyncio.create_task(link.run_push())]
         if config.clerk.enabled:
             clerk = AutoClerk(registers, config.clerk, link.outgoing_ready.set)

@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from adapters.qoffice.defects import Defects
 from adapters.vxp.settings import ConfigError, HubSection, section
 
 
@@ -56,6 +57,8 @@ class Config:
     agencies: tuple[Agency, ...]
     clerk: ClerkSection = field(default_factory=ClerkSection)
     pki_dir: str = ""
+    # TEST-ONLY broken variants for the conformance kit (adapters/qoffice/defects.py)
+    defects: Defects = field(default_factory=Defects)
 
     @property
     def data_dir(self) -> Path:
@@ -79,7 +82,7 @@ class Config:
 
 def load(path: str | Path) -> Config:
     raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    unknown = set(raw) - {"endpoint", "hub", "agencies", "clerk", "pki_dir"}
+    unknown = set(raw) - {"endpoint", "hub", "agencies", "clerk", "pki_dir", "defects"}
     if unknown:
         raise ConfigError(f"unknown sections {sorted(unknown)}")
     hub = section(HubSection, raw.get("hub", {}), "hub").resolved()
@@ -89,6 +92,7 @@ def load(path: str | Path) -> Config:
         agencies=tuple(section(Agency, a, "agencies") for a in raw.get("agencies", [])),
         clerk=section(ClerkSection, raw.get("clerk", {}), "clerk"),
         pki_dir=str(raw.get("pki_dir", "")),
+        defects=section(Defects, raw.get("defects", {}), "defects").with_environment(),
     )
     _check(config)
     return config

@@ -85,7 +85,7 @@ class Registers:
                     str(fields["loai_nghiep_vu"]),
                     row_id,
                 )
-            else:
+            elif not self.config.defects.status_out_of_order:
                 row = await self._incoming(conn, row_id)
                 await self._queue_status(conn, row, "01", "", "Hệ thống (tự động)")
         return True
@@ -157,6 +157,8 @@ class Registers:
                 f"UPDATE van_ban_den SET {sets} WHERE id = :id", {**updates, "id": row_id}
             )
             await self._queue_status(conn, {**row, **updates}, code, note, staff)
+            if code == "03" and self.config.defects.status_out_of_order:
+                await self._queue_status(conn, row, "01", "", "Hệ thống (tự động)")  # test-only
             return incoming_view(await self._incoming(conn, row_id))
 
     async def answer_change(
@@ -300,7 +302,8 @@ class Registers:
             conn, "SELECT * FROM file_dinh_kem WHERE van_ban_di_id = ? ORDER BY id", doc["id"]
         )
         pkg = packages.outgoing_package(numbered, self.names[doc["don_vi_gui"]], recipients, files)
-        material = self.config.signing_material(doc["don_vi_gui"])
+        signer = self.config.defects.signer_for(doc["don_vi_gui"], list(self.names))
+        material = self.config.signing_material(signer)
         return {
             "so_di": number,
             "so_ky_hieu": numbered["so_ky_hieu"],

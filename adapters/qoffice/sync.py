@@ -36,6 +36,7 @@ class HubLink:
         self.db = registers.db
         self.client = client
         self.poll_interval_s = poll_interval_s
+        self.defects = registers.config.defects  # test-only broken variants (defects.py)
         self.ours = set(registers.names)
         # set when something waits to go out (a clerk acted, a document was issued)
         self.outgoing_ready = asyncio.Event()
@@ -49,7 +50,7 @@ class HubLink:
                 log.warning("pull-failed", error=str(error))
             except Exception:  # a bug or a local fault (disk, key file): retry next round
                 log.exception("pull-crashed")
-            await asyncio.sleep(self.poll_interval_s)
+            await asyncio.sleep(self.defects.pull_interval_s(self.poll_interval_s))
 
     async def run_push(self) -> None:
         """Send whatever waits, at once when woken, else every poll interval."""
@@ -78,7 +79,8 @@ class HubLink:
             await self.client.update_status(delivery, ok=False, error=f"cannot store: {exc}")
             return
         crashpoint.reached(CRASH_VARIABLE, "after-store")
-        await self.client.update_status(delivery, ok=True)
+        if not self.defects.no_ack:
+            await self.client.update_status(delivery, ok=True)
         log.info("stored" if fresh else "already-stored", delivery=delivery, to=to_agency)
         if fresh:
             self.outgoing_ready.set()

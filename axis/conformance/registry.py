@@ -64,4 +64,4 @@ def cases(target: str, only: list[str] | None = None) -> list[Case]:
 
 def load_cases() -> None:
     """Import the case modules (registration happens at import)."""
-    from axis.conformance import hub  # noqa: F401
+    from axis.conformance import dms_cases, hub  # noqa: F401

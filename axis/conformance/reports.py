@@ -99,7 +99,7 @@ def html_report(run: Run) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <title>axis conformance: {html.escape(run.target.endpoint)}</title>
 <style>{_CSS}</style></head><body>
-<h1>Conformance report: hub at {html.escape(run.target.endpoint)}</h1>
+<h1>Conformance report: {"DMS" if run.kind == "dms" else "hub"} at {html.escape(run.target.endpoint)}</h1>
 <div class="meta">axis conformance kit, run {run.started:%Y-%m-%d %H:%M:%S} UTC,
 {len(run.results)} cases, result codes checked: {run.codes}
 (docs/conformance.md explains the grades)</div>

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import aiohttp
 
@@ -32,6 +33,7 @@ class Run:
     started: datetime
     results: list[tuple[Case, Outcome]] = field(default_factory=list)
     finished: datetime | None = None
+    kind: str = "hub"  # the target: hub or dms
 
     def count(self, verdict: str) -> int:
         return sum(1 for _, o in self.results if o.verdict == verdict)
@@ -75,24 +77,38 @@ async def run(
         )
         result = Run(target, codes, datetime.now(UTC))
         ctx = Context(target, session, codes, target.cast())
-        for case in cases:
-            on_start(case)
-            outcome = await run_case(ctx, case)
-            result.results.append((case, outcome))
-            on_done(case, outcome)
+        return await run_cases(ctx, cases, result, on_start=on_start, on_done=on_done)
+
+
+async def run_cases(
+    ctx: Any,
+    cases: list[Case],
+    result: Run,
+    *,
+    on_start: Callable[[Case], None] = lambda case: None,
+    on_done: Callable[[Case, Outcome], None] = lambda case, outcome: None,
+) -> Run:
+    """Run ``cases`` in order with one shared context (any target's: hub or DMS)."""
+    for case in cases:
+        on_start(case)
+        outcome = await run_case(ctx, case)
+        result.results.append((case, outcome))
+        on_done(case, outcome)
     result.finished = datetime.now(UTC)
     return result
 
 
-async def run_case(ctx: Context, case: Case) -> Outcome:
+async def run_case(ctx: Any, case: Case) -> Outcome:
+    """One case; a context may set its own ``case_timeout_s`` (the DMS target waits on people)."""
     ctx.deviations = []
     started = time.monotonic()
+    timeout_s = getattr(ctx, "case_timeout_s", CASE_TIMEOUT_S)
 
     def outcome(verdict: str, **kwargs: object) -> Outcome:
         return Outcome(case.id, verdict, time.monotonic() - started, **kwargs)  # type: ignore[arg-type]
 
     try:
-        await asyncio.wait_for(case.func(ctx), CASE_TIMEOUT_S)
+        await asyncio.wait_for(case.func(ctx), timeout_s)
     except Failed as failed:
         return outcome(
             "fail", expected=failed.expected, seen=failed.seen_text, hint=failed.hint or case.hint,
@@ -102,10 +118,10 @@ async def run_case(ctx: Context, case: Case) -> Outcome:
         return outcome("skip", seen=str(skipped))
     except TimeoutError:
         return outcome(
-            "error", expected="an answer", seen=f"no answer within {CASE_TIMEOUT_S:.0f}s",
+            "error", expected="an answer", seen=f"no answer within {timeout_s:.0f}s",
             hint=case.hint,
         )  # fmt: skip
-    except (aiohttp.ClientError, OSError, ValueError, KeyError, TypeError) as exc:
+    except (aiohttp.ClientError, OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         return outcome(
             "error", expected="a readable answer", seen=f"{type(exc).__name__}: {exc}",
             hint=case.hint,
