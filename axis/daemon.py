@@ -10,6 +10,7 @@ run there) with a clean start and stop. ``axis/api/`` only serves HTTP on top of
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ class Daemon:
     pipeline: Pipeline
     receipts: ReceiptSigner
     executor: ThreadPoolExecutor
-    spool_dir: Path  # request bodies above 1 MiB stream here (axis/api/body.py)
+    spool_dir: Path  # this process's folder for request bodies above 1 MiB (axis/api/body.py)
     refusals: RefusalCounts = field(default_factory=RefusalCounts)  # GET /stats
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
 
@@ -56,8 +57,7 @@ class Daemon:
         checker = Checker(cfg, load_trust(trust_dir_for(cfg)))
         env = Env(cfg, store, directory, checker, executor)
         key_dir = Path(cfg.hub.key_dir) if cfg.hub.key_dir else cfg.data_dir / "pki" / "hub"
-        spool_dir = cfg.data_dir / "tmp"
-        prepare_spool(spool_dir)
+        spool_dir = prepare_spool(cfg.data_dir / "tmp")
         return cls(
             cfg=cfg,
             store=store,
@@ -86,6 +86,7 @@ class Daemon:
             self.executor.shutdown(wait=False, cancel_futures=True)
         finally:
             await self.store.close()
+            shutil.rmtree(self.spool_dir, ignore_errors=True)
 
     async def _stop_tasks(self) -> None:
         running = [task for task in self.tasks.values() if not task.done()]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ SPOOL_SUFFIX = ".body"
 
 
 async def read_limited(request: web.Request, limit: int) -> bytes:
-    _check_declared(request, limit)
+    check_declared(request, limit)
     parts: list[bytes] = []
     total = 0
     async for chunk in timed_chunks(request):
@@ -85,7 +86,7 @@ async def timed_chunks(request: web.Request) -> AsyncIterator[bytes]:
         yield chunk
 
 
-def _check_declared(request: web.Request, limit: int) -> None:
+def check_declared(request: web.Request, limit: int) -> None:
     declared = request.content_length
     if declared is not None and declared > limit:
         raise Rejected("5.1.1", f"Content-Length {declared}; the limit is {limit} bytes.")
@@ -128,18 +129,41 @@ class Body:
             self.path = None
 
 
-def prepare_spool(directory: Path) -> None:
-    """Create the spool directory and remove bodies a previous run left behind (at start)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in directory.glob(f"*{SPOOL_SUFFIX}"):
+def prepare_spool(root: Path, pid: int | None = None) -> Path:
+    """This process's spool folder, ``root/<pid>``, created empty (returned).
+
+    Each process spools into its own folder, so a worker that (re)starts beside others under
+    ``axis serve --workers N`` never removes a sibling's upload in progress. What a dead
+    process left behind (its folder, or bodies from the older flat layout) is removed here.
+    """
+    pid = os.getpid() if pid is None else pid
+    root.mkdir(parents=True, exist_ok=True)
+    for stale in root.glob(f"*{SPOOL_SUFFIX}"):
         stale.unlink(missing_ok=True)
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.name.isdigit() and not _alive(int(folder.name)):
+            shutil.rmtree(folder, ignore_errors=True)
+    own = root / str(pid)
+    shutil.rmtree(own, ignore_errors=True)  # a recycled pid's leftovers
+    own.mkdir()
+    return own
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
 
 
 async def spool_limited(
     request: web.Request, limit: int, spool_dir: Path, spool_above: int = SPOOL_ABOVE
 ) -> Body:
     """The body under ``limit``: in memory up to ``spool_above`` bytes, else in a spool file."""
-    _check_declared(request, limit)
+    check_declared(request, limit)
     sha = hashlib.sha256()  # over all but the last two bytes, which wait in ``tail``
     tail = b""
     parts: list[bytes] = []
