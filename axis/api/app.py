@@ -17,7 +17,7 @@ from aiohttp import web
 from axis import logs
 from axis.api import openapi, ops_directory, ops_inbox, ops_send, refusals
 from axis.api.auth import Caller
-from axis.api.body import BODY_TIMEOUTS, BodyTimeouts
+from axis.api.body import BODY_TIMEOUTS, BodyTimeouts, check_declared
 from axis.api.connections import PeerGuard
 from axis.api.limits import SHARE_RETRY_AFTER_S, SystemShares
 from axis.api.responses import fail, ok
@@ -126,6 +126,27 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
         return await handler(daemon, caller, request)
 
 
+def _expect(cfg: Config) -> Callable[[web.Request], Awaitable[web.StreamResponse | None]]:
+    """``Expect: 100-continue``: a body declared over the size limit is refused (5.1.1) before
+    the client is told to send it; otherwise 100 Continue, as aiohttp's default handler does.
+    This runs before the middleware, so the refusal is logged and counted here."""
+    limit = cfg.intake.max_body_bytes
+
+    async def expect(request: web.Request) -> web.StreamResponse | None:
+        try:
+            check_declared(request, limit)
+        except Rejected as refused:
+            return refusals.answer(request, refused, _refusal_counts(request))
+        if request.headers.get("Expect", "").lower() != "100-continue":
+            raise web.HTTPExpectationFailed(text=f"Unknown Expect: {request.headers['Expect']}")
+        if request.version >= (1, 1):
+            await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            request.writer.output_size = 0  # the interim answer is not part of the response
+        return None
+
+    return expect
+
+
 async def unknown(request: web.Request) -> web.StreamResponse:
     raise Rejected("5.1.6", f"{request.method} {request.path}; every operation is a POST.")
 
@@ -169,7 +190,7 @@ def create_app(cfg: Config) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/openapi.json", openapi.serve)
     app.router.add_get("/stats", stats)
-    app.router.add_post("/{operation}", dispatch)
+    app.router.add_post("/{operation}", dispatch, expect_handler=_expect(cfg))
     app.router.add_route("*", "/{tail:.*}", unknown)
     return app
 

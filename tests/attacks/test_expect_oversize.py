@@ -1,0 +1,43 @@
+"""A client that announces an oversize body with ``Expect: 100-continue`` is refused (5.1.1) before
+it is told to send it: no 100 Continue, no body read, the refusal logged and counted."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from yarl import URL
+
+from axis.api.app import CONFIG
+
+HEAD = (
+    "POST /sendEdoc HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/octet-stream\r\n"
+    "Content-Length: {length}\r\nExpect: 100-continue\r\n\r\n"
+)
+
+
+async def _head_only(url: str, length: int) -> bytes:
+    """Send the head alone and return what the hub answers first (10 s at most)."""
+    target = URL(url)
+    reader, writer = await asyncio.open_connection(target.host, target.port)
+    try:
+        writer.write(HEAD.format(host=target.host, length=length).encode())
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(65536), 10)
+    finally:
+        writer.close()
+
+
+async def test_a_declared_oversize_body_is_refused_before_100_continue(hub) -> None:
+    limit = hub.app[CONFIG].intake.max_body_bytes
+    answer = await _head_only(hub.endpoint, 2 * 1024**3)
+    status_line = answer.split(b"\r\n", 1)[0]
+    assert b" 100 " not in status_line and b" 413 " in status_line, answer[:200]
+    body = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    assert (body["ErrorCode"], body["DocId"]) == ("5.1.1", ""), body
+    assert str(limit) in body["ErrorDesc"]
+
+
+async def test_a_body_within_the_limit_gets_100_continue(hub) -> None:
+    answer = await _head_only(hub.endpoint, 1000)
+    assert answer.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"), answer[:200]
