@@ -120,6 +120,28 @@ class DirectoryConfig:
 
 
 @dataclass(frozen=True)
+class UpstreamConfig:
+    # The hub this one bridges to (docs/tiers.md). url "" = no upstream: this is the national
+    # hub. Otherwise this hub is a provincial (or lower) hub and, to its upstream, one connected
+    # system (system_id 00.<n>.W00 and its secret there) speaking the SDK API.
+    url: str = ""
+    name: str = "national"  # deliveries routed up record route "upstream:<name>"
+    system_id: str = ""
+    secret: str = ""
+    poll_interval_s: float = 2.0  # how often the bridge lists what waits upstream
+    retry_max_s: float = 60.0  # backoff ceiling while the upstream is down
+    sync_interval_s: float = 300.0  # directory sync (registerAgency + getAgenciesList)
+
+
+@dataclass(frozen=True)
+class TiersConfig:
+    # This hub's OrganId in TraceHeaders; "" = upstream.system_id, or "vxp.national" without
+    # an upstream. A package whose trace already holds it is a loop (5.5.12).
+    hub_id: str = ""
+    hop_limit: int = 8  # TraceHeaders a package may carry on arrival (5.5.13)
+
+
+@dataclass(frozen=True)
 class Config:
     hub: HubConfig = field(default_factory=HubConfig)
     intake: IntakeConfig = field(default_factory=IntakeConfig)
@@ -129,6 +151,13 @@ class Config:
     log: LogConfig = field(default_factory=LogConfig)
     demo: DemoConfig = field(default_factory=DemoConfig)
     directory: DirectoryConfig = field(default_factory=DirectoryConfig)
+    upstream: UpstreamConfig = field(default_factory=UpstreamConfig)
+    tiers: TiersConfig = field(default_factory=TiersConfig)
+
+    @property
+    def hub_id(self) -> str:
+        """This hub's OrganId in TraceHeaders (docs/tiers.md, loops)."""
+        return self.tiers.hub_id or self.upstream.system_id or "vxp.national"
 
     @property
     def data_dir(self) -> Path:

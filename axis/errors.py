@@ -436,7 +436,31 @@ _ENTRIES: tuple[Code, ...] = (
     Code(
         "5.5.11",
         "route.upstream-only",
-        "A To agency is reachable only through an upstream hub, and this hub does not forward yet; send it through that hub (the detail names the agencies).",
+        "A To agency is reachable only through an upstream hub, and this hub has none configured ([upstream] url); send it through a hub that has one (the detail names the agencies).",
+        400,
+    ),
+    Code(
+        "5.5.12",
+        "route.loop",
+        "The package's TraceHeaderList already holds this hub: it went round a loop of hubs. Check the hubs' [upstream] settings and directories (the detail names the trace).",
+        508,
+    ),
+    Code(
+        "5.5.13",
+        "route.hop-limit",
+        "The package already crossed more hubs than tiers.hop_limit allows; check the hubs' directories for a routing mistake (the detail names the trace).",
+        508,
+    ),
+    Code(
+        "2.5.14",
+        "route.retired-successor",
+        "A To agency was retired in a reorganisation; the package is delivered to its successor(s) instead (the detail names them). Update your contact list.",
+        200,
+    ),
+    Code(
+        "5.5.15",
+        "route.retired-no-successor",
+        "A To agency was retired and has no successor; nobody would read it. Remove it from the To list (the detail names it).",
         400,
     ),
     # 6 business rules

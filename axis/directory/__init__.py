@@ -1,11 +1,12 @@
-"""The directory: which agencies exist and how each is reached (routing).
+"""The directory: which agencies exist and how each is reached (routing, docs/tiers.md).
 
 Sits between the API/intake and the store. A recipient is served either by a system connected
-to this hub (``system_id``) or "through upstream hub X" (``upstream``): the shape the provincial
-to national bridging builds on (docs/domain.md §7, a provincial axis keeps the ``To`` entries it
-serves and routes the rest up). Bridging itself is a later issue: until it exists the intake's
-route stage refuses a package for an agency reachable only upstream (5.5.11, nobody here could
-fetch it), and every delivery records its route (``Route.name``, deliveries.route).
+to this hub (``system_id``; on the national hub that system may itself be a provincial hub) or
+"through upstream hub X" (``upstream``): a provincial axis keeps the ``To`` entries it serves
+and routes the rest up (docs/domain.md §8). Every delivery records its route (``Route.name``,
+deliveries.route). Tiers are not counted anywhere: an agency's parent chain (``pid``) and who
+serves it are directory data, so the 2019 four-tier map and the 2025 two-level map route alike.
+A retired agency (docs/domain.md §8, the 2025 reorganisation) is replaced by its successors.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Route:
     agency: str
     system_id: str | None
     upstream: str | None
+    retired_for: str = ""  # this agency replaces the retired one named here
 
     @property
     def local(self) -> bool:
@@ -34,7 +36,12 @@ class Route:
     def name(self) -> str:
         """What a delivery records: the delivering system id ("" while the agency has none
         yet: held until one is assigned), or "upstream:<hub>"."""
-        return self.system_id or "" if self.local else f"upstream:{self.upstream}"
+        return self.system_id or "" if self.local else f"{UPSTREAM_PREFIX}{self.upstream}"
+
+
+UPSTREAM_PREFIX = "upstream:"
+# A successor may itself be retired later (a second reorganisation); chains stop here.
+_MAX_SUCCESSION = 8
 
 
 # Directory rows are cached this long: CLI edits (another process) show within TTL_S seconds;
@@ -73,12 +80,42 @@ class Directory:
         self._cache.pop(agency_id, None)
 
     async def routes(self, agency_ids: Sequence[str]) -> dict[str, Route]:
-        """The route of every recipient; Rejected 5.5.1 naming those not in the directory."""
+        """The route of every recipient, keyed by the agency served: a retired one is replaced
+        by its successors (Route.retired_for names it). Rejected 5.5.1 naming those not in the
+        directory, 5.5.15 naming retired ones without a successor."""
         rows = await self._rows(agency_ids)
-        unknown = [a for a, row in rows.items() if row is None]
+        routes = {a: Route(a, row.system_id, row.upstream) for a, row in rows.items() if row}
+        missing = [a for a, row in rows.items() if row is None]
+        successors = await self.successors(missing)
+        unknown = [a for a in missing if a not in successors]
         if unknown:
             raise Rejected("5.5.1", f"Unknown: {', '.join(unknown)}.")
-        return {a: Route(a, row.system_id, row.upstream) for a, row in rows.items() if row}
+        orphans = [a for a, heirs in successors.items() if not heirs]
+        if orphans:
+            raise Rejected("5.5.15", f"Retired: {', '.join(orphans)}.")
+        heirs = await self._rows([h for hs in successors.values() for h in hs])
+        for retired, names in successors.items():
+            for heir in names:
+                row = heirs[heir]
+                if row is not None and heir not in routes:
+                    routes[heir] = Route(heir, row.system_id, row.upstream, retired_for=retired)
+        return routes
+
+    async def successors(self, agency_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Retired agencies among ``agency_ids`` -> their current successors (followed through
+        later retirements); [] = retired with no successor. Agencies never retired are absent."""
+        found = await self.store.successors_of(agency_ids) if agency_ids else {}
+        result: dict[str, list[str]] = {}
+        for retired, direct in found.items():
+            current, seen = list(direct), {retired}
+            for _ in range(_MAX_SUCCESSION):
+                later = await self.store.successors_of([a for a in current if a not in seen])
+                if not later:
+                    break
+                seen.update(later)
+                current = [h for a in current for h in (later.get(a, [a]))]
+            result[retired] = list(dict.fromkeys(current))
+        return result
 
     async def serves(self, system_id: str, agency_id: str) -> bool:
         """Does this connected system serve this agency (docs/domain.md §7: From = the caller)?"""
@@ -89,4 +126,4 @@ class Directory:
         return (await self._rows([agency_id]))[agency_id]
 
 
-__all__ = ["Directory", "Route"]
+__all__ = ["UPSTREAM_PREFIX", "Directory", "Route"]

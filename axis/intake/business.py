@@ -25,7 +25,8 @@ async def run(ctx: Intake, env: Env) -> None:
         await statuses.apply(ctx, env, package)
     elif package.business_doc_type in (1, 2, 3):
         await _change(ctx, env, package)
-    route.refuse_upstream(ctx.routes)  # the recipients this stage chose, too
+    ctx.recipients = route.follow(ctx, ctx.recipients, ctx.routes)  # retired: successors
+    route.refuse_upstream(ctx.routes, env.cfg)  # the recipients this stage chose, too
 
 
 def references(package: DocumentPackage) -> list[str]:

@@ -192,6 +192,19 @@ class SentRow:
     updated_at: str
 
 
+@dataclass(frozen=True)
+class OutboxRow:
+    """A delivery waiting for the bridge to forward it up (docs/tiers.md)."""
+
+    delivery_id: str
+    doc_id: str
+    message_type: str
+    from_agency: str
+    agency: str
+    created_at: str
+    attempts: int
+
+
 class Store(Protocol):
     """Domain methods over the durable store; see axis/store/sqlite.py."""
 
@@ -273,3 +286,15 @@ class Store(Protocol):
         """Record a request's signed hash-header; False if it was seen in the last keep_s
         seconds (a replay, 5.8.4). Shared by every node on PostgreSQL."""
         ...
+
+    # -- tiers: bridge and reorganisation (docs/tiers.md; tiers_queries.py) --------------
+    async def successors_of(self, agency_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Retired ids among ``agency_ids`` -> direct successors ([] = none)."""
+        ...
+
+    async def upstream_outbox(self, route: str, limit: int) -> list[OutboxRow]: ...
+    async def mark_forwarded(self, delivery_ids: Sequence[str], ok: bool, detail: str) -> None: ...
+    async def note_waiting(self, delivery_ids: Sequence[str], detail: str) -> None: ...
+    async def retire_to_successors(
+        self, agency_id: str, successors: dict[str, str], at: str
+    ) -> int: ...

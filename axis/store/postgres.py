@@ -40,6 +40,7 @@ from axis.store.postgres_intake import write_incoming
 from axis.store.postgres_leases import Leases
 from axis.store.sqlite import now
 from axis.store.sqlite_queries import Queries
+from axis.store.tiers_postgres import PostgresTiers
 
 # Errors that mean "the database cannot serve us right now", not "this request is wrong".
 TRANSIENT: tuple[type[BaseException], ...] = (
@@ -96,7 +97,7 @@ def numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
 
 
-class PostgresStore(Queries):
+class PostgresStore(PostgresTiers, Queries):  # PostgresTiers: docs/tiers.md
     """The PostgreSQL store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, dsn: str, pool_size: int = 10) -> None:

@@ -30,6 +30,7 @@ from axis.store.replay import ReplayCache
 from axis.store.sqlite_blobs import StoredBlob
 from axis.store.sqlite_intake import GroupCommit, Incoming, Item, write_batch
 from axis.store.sqlite_queries import Queries
+from axis.store.tiers_sqlite import SqliteTiers
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -39,7 +40,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-class SqliteStore(Queries):
+class SqliteStore(SqliteTiers, Queries):  # SqliteTiers: docs/tiers.md
     """The SQLite store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, path: str | Path) -> None:

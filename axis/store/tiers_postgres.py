@@ -1,0 +1,20 @@
+"""PostgreSQL's half of the tiers store methods (axis/store/tiers_queries.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axis.store.tiers_queries import TiersQueries
+
+
+class PostgresTiers(TiersQueries):
+    async def _tiers_execute(self, conn: Any, sql: str, *params: Any) -> int:
+        from axis.store.postgres import numbered
+
+        status = await conn.execute(numbered(sql), *params)
+        return int(status.rsplit(" ", 1)[-1]) if status and status[-1].isdigit() else 0
+
+    async def _tiers_rows(self, conn: Any, sql: str, *params: Any) -> list[Any]:
+        from axis.store.postgres import numbered
+
+        return list(await conn.fetch(numbered(sql), *params))

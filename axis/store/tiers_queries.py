@@ -1,0 +1,130 @@
+"""Store methods for tiers (docs/tiers.md): the bridge's outbox and the reorganisation.
+
+Mixed into both backends (tiers_sqlite.py, tiers_postgres.py). Reads are shared SQL with ``?``
+placeholders (PostgreSQL numbers them); the writes differ only in how a transaction's
+connection executes, which each backend's mixin supplies as ``_tiers_execute``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from axis.store.base import OutboxRow
+
+_OPEN = "('queued', 'fetched', 'fail')"
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+class TiersQueries:
+    """Reads shared by both backends; the backend provides _read, transaction, _tiers_execute."""
+
+    _read: Any
+    transaction: Any
+
+    async def _tiers_execute(self, conn: Any, sql: str, *params: Any) -> int:
+        raise NotImplementedError
+
+    async def _tiers_rows(self, conn: Any, sql: str, *params: Any) -> list[Any]:
+        raise NotImplementedError
+
+    async def successors_of(self, agency_ids: Sequence[str]) -> dict[str, list[str]]:
+        if not agency_ids:
+            return {}
+        rows = await self._read(
+            f"SELECT id, successor FROM agency_successors WHERE id IN ({_marks(len(agency_ids))}) "
+            "ORDER BY id, position",
+            tuple(agency_ids),
+        )
+        result: dict[str, list[str]] = {}
+        for retired, successor in rows:
+            result.setdefault(retired, [])
+            if successor:
+                result[retired].append(successor)
+        return result
+
+    async def upstream_outbox(self, route: str, limit: int) -> list[OutboxRow]:
+        """Deliveries routed to ``route`` not yet forwarded, oldest first."""
+        rows = await self._read(
+            "SELECT d.id, d.doc_id, d.message_type, doc.from_agency, d.agency, doc.created_at, "
+            "d.attempts FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
+            "WHERE d.route = ? AND d.state IN ('queued', 'fetched') "
+            "ORDER BY d.created_at, d.id LIMIT ?",
+            (route, limit),
+        )
+        return [OutboxRow(*row) for row in rows]
+
+    async def mark_forwarded(self, delivery_ids: Sequence[str], ok: bool, detail: str) -> None:
+        """Close bridged deliveries: done (the upstream committed) or fail (it refused)."""
+        state = "done" if ok else "fail"
+        async with self.transaction() as conn:
+            for delivery_id in delivery_ids:
+                await self._tiers_execute(
+                    conn,
+                    "UPDATE deliveries SET state = ?, last_error = ?, attempts = attempts + 1, "
+                    "updated_at = ? WHERE id = ? AND state <> 'done'",
+                    state, detail, _now(), delivery_id,
+                )  # fmt: skip
+
+    async def note_waiting(self, delivery_ids: Sequence[str], detail: str) -> None:
+        """Why bridged deliveries still wait here (the sender's list shows it)."""
+        async with self.transaction() as conn:
+            for delivery_id in delivery_ids:
+                await self._tiers_execute(
+                    conn,
+                    "UPDATE deliveries SET last_error = ?, attempts = attempts + 1 "
+                    "WHERE id = ? AND state IN ('queued', 'fetched')",
+                    detail, delivery_id,
+                )  # fmt: skip
+
+    async def retire_to_successors(
+        self, agency_id: str, successors: dict[str, str], at: str
+    ) -> int:
+        """Retire ``agency_id`` in one transaction: record its successors (id -> route; none =
+        retired without successor), remove it from the directory, and hand every delivery still
+        open for it to each successor once (the old delivery is closed with the reason).
+        Returns how many open deliveries moved."""
+        async with self.transaction() as conn:
+            await self._tiers_execute(conn, "DELETE FROM agency_successors WHERE id = ?", agency_id)
+            for position, successor in enumerate(successors or {"": ""}):
+                await self._tiers_execute(
+                    conn,
+                    "INSERT INTO agency_successors (id, successor, position, retired_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    agency_id, successor, position, at,
+                )  # fmt: skip
+            await self._tiers_execute(conn, "DELETE FROM agencies WHERE id = ?", agency_id)
+            open_rows = await self._tiers_rows(
+                conn,
+                f"SELECT id, doc_id, message_type FROM deliveries WHERE agency = ? "
+                f"AND state IN {_OPEN}",
+                agency_id,
+            )
+            names = ", ".join(successors) or "nobody"
+            for delivery_id, doc_id, message_type in open_rows:
+                for successor, route in successors.items():
+                    await self._tiers_execute(
+                        conn,
+                        "INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, "
+                        "created_at, updated_at) SELECT ?, ?, ?, ?, ?, 'queued', ?, ? WHERE NOT "
+                        "EXISTS (SELECT 1 FROM deliveries WHERE doc_id = ? AND agency = ?)",
+                        str(uuid.uuid4()), doc_id, successor, message_type, route, at, at,
+                        doc_id, successor,
+                    )  # fmt: skip
+                state = "done" if successors else "fail"
+                await self._tiers_execute(
+                    conn,
+                    "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
+                    state, f"{agency_id} retired; delivered to {names}", at, delivery_id,
+                )  # fmt: skip
+            return len(open_rows)
+
+
+def _now() -> str:
+    from axis.store.sqlite import now
+
+    return now()
