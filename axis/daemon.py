@@ -58,7 +58,7 @@ class Daemon:
         env = Env(cfg, store, directory, checker, executor)
         key_dir = Path(cfg.hub.key_dir) if cfg.hub.key_dir else cfg.data_dir / "pki" / "hub"
         spool_dir = prepare_spool(cfg.data_dir / "tmp")
-        return cls(
+        daemon = cls(
             cfg=cfg,
             store=store,
             directory=directory,
@@ -68,6 +68,11 @@ class Daemon:
             executor=executor,
             spool_dir=spool_dir,
         )
+        if cfg.upstream.url:  # a provincial (or lower) hub: bridge to the upstream (docs/tiers.md)
+            from axis import bridge
+
+            bridge.start(daemon)
+        return daemon
 
     def spawn(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> asyncio.Task[None]:
         """Run ``work()`` in the background until the daemon closes. A task that ends with an

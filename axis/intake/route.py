@@ -57,7 +57,10 @@ async def run(ctx: Intake, env: Env) -> None:
         wanted = list(dict.fromkeys(recipients))
         routes = await env.directory.routes(wanted)
         if came_through_hub(ctx.system_id, trace):
-            routes = {a: r for a, r in routes.items() if r.name != ctx.system_id}
+            onward = {a: r for a, r in routes.items() if r.name != ctx.system_id}
+            if not onward:  # every To leads back where it came from: directories disagree
+                raise Rejected("5.5.12", f"every To goes back to {ctx.system_id}: {wanted}.")
+            routes = onward
             _append_own_hop(ctx, env.cfg.hub_id)
         ctx.routes = routes
         ctx.recipients = follow(ctx, wanted, routes)
