@@ -1,4 +1,5 @@
-"""``axis agencies import FILE | list [--system S] | show ID``: the agency directory.
+"""``axis agencies import FILE | list [--system S] | show ID | retire OLD --successor NEW... |
+retire --csv FILE``: the agency directory (retire: axis/directory/reorganise.py).
 
 ``import`` loads a JSON list or CSV (id,pid,code,name,mail,mobile,fax[,system_id,upstream]) in
 one transaction; the real national directory (~111k-123k agencies, docs/domain.md §1) loads in about
@@ -32,6 +33,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show = sub.add_parser("show", help="one agency and how it is reached")
     show.add_argument("agency_id", metavar="ID")
     show.set_defaults(func=run)
+    retire = sub.add_parser(
+        "retire",
+        help="retire an agency (reorganisation): its mail goes to its successors",
+        description="Retire OLD: packages for it (and those still waiting for it) go to each "
+        "successor with 2.5.14; with no successor they are refused (5.5.15).",
+    )
+    retire.add_argument("old", metavar="OLD", nargs="?")
+    retire.add_argument("--successor", metavar="NEW", action="append", default=[])
+    retire.add_argument("--csv", metavar="FILE", type=Path, help="old,new lines (bulk)")
+    retire.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace) -> int:
     store = await open_store(config_mod.load(args.config))
     try:
-        return await {"import": _import, "list": _list, "show": _show}[args.action](store, args)
+        actions = {"import": _import, "list": _list, "show": _show, "retire": _retire}
+        return await actions[args.action](store, args)
     finally:
         await store.close()
 
@@ -76,4 +88,18 @@ async def _show(store: Store, args: argparse.Namespace) -> int:
         else "not served by any system (held here)"
     )  # fmt: skip
     print(f"{'route':10} {reached}")
+    return 0
+
+
+async def _retire(store: Store, args: argparse.Namespace) -> int:
+    from axis.directory.reorganise import read_mapping, retire
+
+    if bool(args.csv) == bool(args.old):
+        print("axis: give OLD [--successor NEW ...] or --csv FILE")
+        return 2
+    mapping = read_mapping(args.csv) if args.csv else {args.old: args.successor}
+    moved = 0
+    for old, successors in mapping.items():
+        moved += await retire(store, old, successors)
+    print(f"retired {len(mapping)} agencies; {moved} waiting deliveries handed to successors")
     return 0

@@ -47,7 +47,9 @@ def hub_processes(
         hubs[plan.name] = HubProcess(
             plan.data_dir,
             extra_config=network.toml_sections(plan.config) + extra,
-            hub_settings=f'key_dir = "{pki_dir / "hub"}"',
+            # each demo system is a busy integrator here (1,000 sends in a few seconds)
+            hub_settings=f'key_dir = "{pki_dir / "hub"}"\nrequests_per_s_per_system = 10000.0'
+            "\nsystem_burst = 10000",
             port=plan.port,
             demo=False,
         )
