@@ -82,3 +82,32 @@ async def test_a_package_already_through_this_hub_is_refused_as_a_loop(net: Netw
         assert getattr(error, "code", "") == "5.5.12", error
     else:
         raise AssertionError("a loop was accepted")
+
+
+async def test_sigkill_of_the_national_hub_mid_flow_loses_and_doubles_nothing(
+    net: Network,
+) -> None:
+    sender = net.client(net.system_of(SENDER))
+    national = net.hubs["national"]
+    national.kill()  # the province accepts and keeps what it cannot forward yet
+    packages = [document(SENDER, (OTHER_PROVINCE, MINISTRY)) for _ in range(20)]
+    for original in packages:
+        await sender.send_edoc(package_bytes(net.pki, original), SENDER)
+    waiting = await eventually(lambda: _waiting_rows(net), timeout_s=20)
+    assert "waiting at 00.47.W00" in waiting[0]["sendStatusDesc"]
+    national.start()
+    for agency in (OTHER_PROVINCE, MINISTRY):
+        rows = await eventually(lambda a=agency: _exactly(net, a, 20), timeout_s=60)  # type: ignore[misc]
+        assert len({r["docId"] for r in rows}) == 20
+
+
+async def _waiting_rows(net: Network) -> list[dict[str, str]] | None:
+    rows = await net.client(net.system_of(SENDER)).sent_list()
+    waiting = [r for r in rows if r["sendStatusDesc"].startswith("waiting at")]
+    return waiting or None
+
+
+async def _exactly(net: Network, agency: str, count: int) -> list[dict[str, str]] | None:
+    rows = await _inbox(net, agency)
+    assert len(rows) <= count, f"{agency} got {len(rows)} copies of {count}"
+    return rows if len(rows) == count else None
