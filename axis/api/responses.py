@@ -72,6 +72,9 @@ FAIL_SHAPE: web.AppKey[FailShape] = web.AppKey("fail_shape")
 def fail_for(
     request: web.Request, exc: AxisError, retry_after_s: int | None = None
 ) -> web.Response:
-    """The refusal answer in the shape of the door ``request`` came through."""
-    shape = request.config_dict.get(FAIL_SHAPE, fail)
+    """The refusal answer in the shape of the door ``request`` came through: the innermost
+    matched application's (the middleware runs in the hub's, so config_dict would not see it)."""
+    shape = next(
+        (app[FAIL_SHAPE] for app in reversed(request.match_info.apps) if FAIL_SHAPE in app), fail
+    )
     return shape(exc, retry_after_s, request.path)
