@@ -142,6 +142,21 @@ class TiersConfig:
 
 
 @dataclass(frozen=True)
+class GatewayConfig:
+    """The provincial gateway's REST dialect beside the SDK API (axis/gateway, docs/gateway.md)."""
+
+    enabled: bool = True
+    # Where vanbans and donvilienthongs live.
+    base_path: str = "/truclienthong/v1.0.0"
+    # The OAuth2 client-credentials token endpoint.
+    token_path: str = "/token"
+    # Seconds a bearer token is valid.
+    token_ttl_s: int = 3600
+    # GET donvilienthongs/<name>: short province names -> unit (L##); an L## works as is.
+    provinces: dict[str, str] = field(default_factory=lambda: {"qn": "H47"})
+
+
+@dataclass(frozen=True)
 class Config:
     hub: HubConfig = field(default_factory=HubConfig)
     intake: IntakeConfig = field(default_factory=IntakeConfig)
@@ -153,6 +168,7 @@ class Config:
     directory: DirectoryConfig = field(default_factory=DirectoryConfig)
     upstream: UpstreamConfig = field(default_factory=UpstreamConfig)
     tiers: TiersConfig = field(default_factory=TiersConfig)
+    gateway: GatewayConfig = field(default_factory=GatewayConfig)
 
     @property
     def hub_id(self) -> str:
@@ -202,6 +218,11 @@ def _section(name: str, cls: type, raw: Any) -> Any:
         for sender, mode in raw.get("per_sender", {}).items():
             if mode not in ("required", "optional", "off"):
                 raise ConfigError(f"signature.per_sender.{sender} must be required|optional|off")
+    if name == "gateway":
+        for key in ("base_path", "token_path"):
+            path = raw.get(key, getattr(cls(), key))
+            if not path.startswith("/") or path.endswith("/") or "{" in path:
+                raise ConfigError(f"gateway.{key} must start with / and not end with /: {path!r}")
     return cls(**raw)
 
 

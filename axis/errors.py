@@ -612,6 +612,24 @@ _ENTRIES: tuple[Code, ...] = (
         403,
     ),
     Code("5.8.9", "auth.bad-timestamp", "XroadVnpt-timestamp is not ddMMyyyyTHHmmss+NNNN.", 401),
+    Code(
+        "5.8.11",
+        "auth.no-token",
+        "The gateway request carries no bearer token this hub issued (Authorization: Bearer <token>); get one from POST /token with the connected system's id and secret.",
+        401,
+    ),
+    Code(
+        "5.8.12",
+        "auth.token-expired",
+        "The bearer token has expired; get a new one from POST /token and send the request again.",
+        401,
+    ),
+    Code(
+        "5.8.13",
+        "auth.bad-client-credentials",
+        "POST /token: the client id and secret are not a connected system and its current secret; use the system id and secret the operator gave you (HTTP Basic or client_id/client_secret).",
+        401,
+    ),
 )
 
 CATALOGUE: dict[str, Code] = {entry.code: entry for entry in _ENTRIES}

@@ -80,7 +80,9 @@ async def _with_retry(action: Callable[[VxpClient], Awaitable[Any]], route: Rout
         except RETRYABLE:
             await asyncio.sleep(0.05)
             continue
-        if str(reply.get("ErrorCode")) in ("4.7.1", "4.7.2"):
+        if str(reply.get("ErrorCode")).startswith("4."):
+            # Transient by the catalogue (store down, overloaded, this system's share or rate
+            # exceeded): a real DMS waits and sends the same request again.
             await asyncio.sleep(0.1)
             continue
         return reply

@@ -22,7 +22,7 @@ from adapters.qoffice.db import Database
 from adapters.qoffice.registers import Registers
 from adapters.qoffice.sync import HubLink
 from adapters.qoffice.web import create_app
-from adapters.vxp import VxpClient
+from adapters.vxp.door import hub_client
 from axis import logs
 
 
@@ -54,10 +54,7 @@ async def serve(config: config_mod.Config) -> None:
         loop.add_signal_handler(signum, stop.set)
     async with aiohttp.ClientSession() as session:
         hub = config.hub
-        client = VxpClient(
-            hub.endpoint, hub.system_id, hub.secret, session=session,
-            crlf=hub.sdk_crlf and not config.defects.no_crlf,
-        )  # fmt: skip
+        client = hub_client(hub, session, crlf=hub.sdk_crlf and not config.defects.no_crlf)
         link = HubLink(registers, client, hub.poll_interval_s)
         runner = web.AppRunner(
             create_app(registers, config.endpoint.token, link.outgoing_ready.set)

@@ -1,4 +1,5 @@
-"""The endpoint's link to the hub, both ways, over the SDK wire protocol (adapters/vxp).
+"""The endpoint's link to the hub, both ways, over either door (adapters/vxp/door.py: the SDK
+wire protocol or the provincial gateway's REST dialect).
 
 Incoming, with real integrators' habits (docs/domain.md §6): every ``poll_interval_s`` list
 what waits, fetch each package, commit it to the endpoint's own database, then acknowledge
@@ -21,7 +22,8 @@ from adapters import crashpoint
 from adapters.qoffice.db import now
 from adapters.qoffice.packages import Incoming
 from adapters.qoffice.registers import Registers
-from adapters.vxp import VxpClient, VxpError
+from adapters.vxp import VxpError
+from adapters.vxp.door import HubClient
 from axis import logs
 from axis.edxml.model import DocumentPackage, StatusPackage
 from axis.errors import Rejected
@@ -31,7 +33,7 @@ log = logs.get("adapters.qoffice")
 
 
 class HubLink:
-    def __init__(self, registers: Registers, client: VxpClient, poll_interval_s: float) -> None:
+    def __init__(self, registers: Registers, client: HubClient, poll_interval_s: float) -> None:
         self.registers = registers
         self.db = registers.db
         self.client = client

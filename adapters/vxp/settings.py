@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+DIALECTS = ("sdk", "gateway")
+
 
 class ConfigError(ValueError):
     pass
@@ -24,9 +26,16 @@ class HubSection:
     # Frame sendEdoc bodies as the SDK does (file + CRLF, docs/domain.md §6); false only for a
     # hub that does not strip that CRLF.
     sdk_crlf: bool = True
+    # Which door of the hub to use: "sdk" (the VXP SDK wire protocol) or "gateway" (the
+    # provincial gateway's REST dialect, docs/gateway.md, at these paths).
+    dialect: str = "sdk"
+    gateway_base_path: str = "/truclienthong/v1.0.0"
+    gateway_token_path: str = "/token"
 
     def resolved(self) -> HubSection:
         """The section with ``secret`` filled in from ``systems_json`` when given that way."""
+        if self.dialect not in DIALECTS:
+            raise ConfigError(f"[hub] dialect must be one of {', '.join(DIALECTS)}")
         if self.secret or not self.systems_json:
             return self
         entries = json.loads(Path(self.systems_json).read_text(encoding="utf-8"))

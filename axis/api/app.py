@@ -14,13 +14,13 @@ from typing import Any
 
 from aiohttp import web
 
-from axis import logs
+from axis import gateway, logs
 from axis.api import openapi, ops_directory, ops_inbox, ops_send, refusals
 from axis.api.auth import Caller
 from axis.api.body import BODY_TIMEOUTS, BodyTimeouts, check_declared
 from axis.api.connections import PeerGuard
 from axis.api.limits import SHARE_RETRY_AFTER_S, SystemShares
-from axis.api.responses import fail, ok
+from axis.api.responses import fail_for, ok
 from axis.config import Config
 from axis.daemon import Daemon
 from axis.errors import AxisError, Rejected
@@ -72,7 +72,7 @@ def _middleware(cfg: Config, limit: InFlight) -> Any:
             return await handler(request)
         if limit.current >= limit.maximum:
             overload = AxisError("4.7.2", f"{limit.current} requests in flight.")
-            return fail(overload, retry_after, request.path)
+            return fail_for(request, overload, retry_after)
         limit.current += 1
         try:
             return await handler(request)
@@ -81,7 +81,7 @@ def _middleware(cfg: Config, limit: InFlight) -> Any:
                 return refusals.answer(request, exc, _refusal_counts(request))
             log.warning("deferred", path=request.path, code=exc.code.code, detail=exc.detail)
             wait = SHARE_RETRY_AFTER_S if exc.code.code in _SHARE_CODES else retry_after
-            return fail(exc, wait, request.path)
+            return fail_for(request, exc, wait)
         except web.HTTPException:
             raise
         except asyncio.CancelledError:
@@ -104,7 +104,7 @@ def _middleware(cfg: Config, limit: InFlight) -> Any:
 
 
 def _refusal_counts(request: web.Request) -> refusals.RefusalCounts | None:
-    daemon = request.app.get(DAEMON)
+    daemon = request.config_dict.get(DAEMON)
     return daemon.refusals if daemon is not None else None
 
 
@@ -190,6 +190,7 @@ def create_app(cfg: Config) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/openapi.json", openapi.serve)
     app.router.add_get("/stats", stats)
+    gateway.mount(app, cfg)  # the provincial gateway's REST dialect (docs/gateway.md)
     app.router.add_post("/{operation}", dispatch, expect_handler=_expect(cfg))
     app.router.add_route("*", "/{tail:.*}", unknown)
     return app

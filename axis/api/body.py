@@ -63,7 +63,7 @@ async def timed_chunks(request: web.Request) -> AsyncIterator[bytes]:
     """The body in chunks of at most CHUNK bytes, refused (408 5.1.11) when it pauses longer
     than ``idle_s`` or falls behind ``deadline_s`` + bytes / ``min_bytes_per_s``: a client
     trickling a body must not hold a request slot for ever."""
-    timeouts = request.app.get(BODY_TIMEOUTS) or BodyTimeouts()
+    timeouts = request.config_dict.get(BODY_TIMEOUTS) or BodyTimeouts()
     loop = asyncio.get_running_loop()
     started = loop.time()
     declared = request.content_length or 0

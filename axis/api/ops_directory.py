@@ -27,7 +27,7 @@ log = logs.get("axis.api")
 JSON_LIMIT = 64 * 1024
 
 
-async def _json_body(request: web.Request) -> dict[str, Any]:
+async def json_body(request: web.Request) -> dict[str, Any]:
     raw = await read_limited(request, JSON_LIMIT)
     try:
         body = json_loads(raw or b"{}", JSON_LIMIT)
@@ -57,23 +57,33 @@ def _exact_ids(body: dict[str, Any]) -> None:
 
 
 async def register_agency(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
-    body = await _json_body(request)
+    return ok(id=await register(daemon, caller.system_id, await json_body(request)))
+
+
+async def register(daemon: Daemon, system_id: str, body: dict[str, Any]) -> str:
+    """Register the agency ``body`` describes under ``system_id`` (every door registers here:
+    the rules and codes of axis/directory/registry.py); returns its id."""
     _exact_ids(body)
     row = to_row({**body, "system_id": None, "upstream": None}, where="registerAgency body")
-    new = await registry.check_registration(daemon.cfg, daemon.store, caller.system_id, row)
+    new = await registry.check_registration(daemon.cfg, daemon.store, system_id, row)
     daemon.directory.forget(row.id)
     if not await daemon.store.add_agency(new):
         raise Rejected("5.5.4", f"{row.id}.")
-    log.info("agency registered", agency=row.id, system=caller.system_id)
-    return ok(id=row.id)
+    log.info("agency registered", agency=row.id, system=system_id)
+    return row.id
 
 
 async def delete_agency(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
-    body = await _json_body(request)
+    body = await json_body(request)
     agency_id = str(body.get("id") or body.get("code") or caller.params.get("id") or "")
     if not agency_id:
         raise Rejected("5.1.4", 'The body must name the agency: {"id": ...}.')
-    await registry.delete(daemon.store, caller.system_id, agency_id)
-    daemon.directory.forget(agency_id)
-    log.info("agency deleted", agency=agency_id, system=caller.system_id)
+    await unregister(daemon, caller.system_id, agency_id)
     return ok(id=agency_id)
+
+
+async def unregister(daemon: Daemon, system_id: str, agency_id: str) -> None:
+    """Delete (retire) one of ``system_id``'s agencies (every door deletes here)."""
+    await registry.delete(daemon.store, system_id, agency_id)
+    daemon.directory.forget(agency_id)
+    log.info("agency deleted", agency=agency_id, system=system_id)

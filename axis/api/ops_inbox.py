@@ -93,49 +93,57 @@ async def count_status(daemon: Daemon, caller: Caller, request: web.Request) -> 
     return ok(count=await daemon.store.count_received(caller.system_id, "status"))
 
 
-async def _own_delivery(daemon: Daemon, caller: Caller, delivery_id: str) -> InboxRow:
+async def own_delivery(daemon: Daemon, system_id: str, delivery_id: str) -> InboxRow:
     """The caller's delivery; someone else's gets the very answer of a missing one (5.1.8),
     so a stranger cannot learn which ids exist (docs/security.md)."""
     row = await daemon.store.get_delivery(delivery_id)
-    if row is None or row.agency_system != caller.system_id:
+    if row is None or row.agency_system != system_id:
         raise Rejected("5.1.8", f"docId {delivery_id!r}.")
     return row
 
 
-async def get_edoc(daemon: Daemon, caller: Caller, request: web.Request) -> web.StreamResponse:
-    row = await _own_delivery(daemon, caller, caller.param("docId"))
-    data = await daemon.store.fetch_document(row.delivery_id, caller.system_id, INLINE_UP_TO)
+async def fetch_package(
+    daemon: Daemon, system_id: str, delivery_id: str
+) -> tuple[InboxRow, bytes | BlobReader]:
+    """One delivery's package for its recipient (marks it fetched); every door fetches here."""
+    row = await own_delivery(daemon, system_id, delivery_id)
+    data = await daemon.store.fetch_document(row.delivery_id, system_id, INLINE_UP_TO)
     if data is None:
         raise Rejected("5.1.8", f"docId {row.delivery_id!r}.")
     if row.state == "queued":
         log.info("fetched", doc_id=row.doc_id, delivery_id=row.delivery_id,
                  sender=row.from_agency, recipient=row.agency)  # fmt: skip
-    if isinstance(data, bytes):
-        head, tail = _edoc_json_frame(row.delivery_id)
-        body = b"".join((head, base64.b64encode(data), tail))
-        return web.Response(body=body, content_type="application/json", charset="utf-8")
-    return await _stream_edoc(request, data, row.delivery_id)
+    return row, data
+
+
+async def get_edoc(daemon: Daemon, caller: Caller, request: web.Request) -> web.StreamResponse:
+    row, data = await fetch_package(daemon, caller.system_id, caller.param("docId"))
+    head, tail = _edoc_json_frame(row.delivery_id)
+    return await base64_json(request, data, head, tail)
 
 
 def _edoc_json_frame(delivery_id: str) -> tuple[bytes, bytes]:
-    """The getEdoc answer, ok(data=..., docId=...), around its base64: written by hand because
-    base64 needs no JSON escaping, and json.dumps of a package-sized string costs more than
-    the base64 itself (measured: ~10% of the hub's CPU at 136 KB)."""
+    """The getEdoc answer, ok(data=..., docId=...), around its base64."""
     head = b'{"status":"OK","ErrorCode":"0","ErrorDesc":"","data":"'
     return head, ('","docId":' + json.dumps(delivery_id) + "}").encode()
 
 
-async def _stream_edoc(
-    request: web.Request, blob: BlobReader, delivery_id: str
+async def base64_json(
+    request: web.Request, data: bytes | BlobReader, head: bytes, tail: bytes
 ) -> web.StreamResponse:
-    """The same JSON as ok(data=..., docId=...), written in base64 chunks as the blob is read:
-    a large package is never one bytes object, nor one base64 string, in the hub's memory."""
-    head, tail = _edoc_json_frame(delivery_id)
+    """A JSON answer ``head`` + base64 of the package + ``tail``, written by hand because base64
+    needs no JSON escaping, and json.dumps of a package-sized string costs more than the base64
+    itself (measured: ~10% of the hub's CPU at 136 KB). A large package (a BlobReader) is
+    written in base64 chunks as the blob is read: never one bytes object, nor one base64
+    string, in the hub's memory."""
+    if isinstance(data, bytes):
+        body = b"".join((head, base64.b64encode(data), tail))
+        return web.Response(body=body, content_type="application/json", charset="utf-8")
     response = web.StreamResponse(headers={"Content-Type": "application/json; charset=utf-8"})
-    response.content_length = len(head) + 4 * ((blob.size + 2) // 3) + len(tail)
+    response.content_length = len(head) + 4 * ((data.size + 2) // 3) + len(tail)
     await response.prepare(request)
     await response.write(head)
-    async for chunk in blob.chunks():  # chunks are multiples of 3 bytes but the last
+    async for chunk in data.chunks():  # chunks are multiples of 3 bytes but the last
         await response.write(base64.b64encode(chunk))
     await response.write(tail)
     await response.write_eof()
@@ -147,18 +155,23 @@ async def update_status(daemon: Daemon, caller: Caller, request: web.Request) ->
     status = caller.param("status").lower()
     if status not in ("done", "fail"):
         raise Rejected("5.1.5", f"XroadVnpt-status must be done or fail, got {status!r}.")
-    row = await _own_delivery(daemon, caller, delivery_id)
     error = caller.params.get("error", "") if status == "fail" else ""
-    changed = await daemon.store.acknowledge(
-        row.delivery_id, caller.system_id, status == "done", error
-    )
-    if not changed and status == "fail":  # done is final; a repeated done is idempotent
-        raise Rejected("5.1.10", f"docId {row.delivery_id!r} was acknowledged done.")
-    if not changed:
-        return ok()
-    log.info("acked" if status == "done" else "ack failed", doc_id=row.doc_id,
-             delivery_id=row.delivery_id, sender=row.from_agency, recipient=row.agency)  # fmt: skip
+    await acknowledge(daemon, caller.system_id, delivery_id, status == "done", error)
     return ok()
+
+
+async def acknowledge(
+    daemon: Daemon, system_id: str, delivery_id: str, done: bool, error: str = ""
+) -> None:
+    """The recipient's transport acknowledgement (every door acknowledges here): done is final
+    and a repeated done is idempotent; a fail after done is 5.1.10."""
+    row = await own_delivery(daemon, system_id, delivery_id)
+    changed = await daemon.store.acknowledge(row.delivery_id, system_id, done, error)
+    if not changed and not done:
+        raise Rejected("5.1.10", f"docId {row.delivery_id!r} was acknowledged done.")
+    if changed:
+        log.info("acked" if done else "ack failed", doc_id=row.doc_id,
+                 delivery_id=row.delivery_id, sender=row.from_agency, recipient=row.agency)  # fmt: skip
 
 
 def _sent_row(row: SentRow) -> dict[str, str]:

@@ -17,6 +17,8 @@ import asyncio
 import base64
 import json
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -57,23 +59,50 @@ async def send_edoc(daemon: Daemon, caller: Caller, request: web.Request) -> web
         )
     from_agency = caller.param("from")
     claimed = caller.param("hash-file")
-    if not await daemon.directory.serves(caller.system_id, from_agency):
-        raise Rejected("5.8.6", f"{from_agency} is not served by {caller.system_id}.")
+    await check_sender(daemon, caller.system_id, from_agency)
     body = await spool_limited(request, daemon.cfg.intake.max_body_bytes, daemon.spool_dir)
     try:
         _check_hash_file(claimed, body)
-        if not body.size:
-            raise Rejected("5.1.2")
-        received = datetime.now().astimezone()
-        ctx = Intake(body.source, caller.system_id, from_agency, message_type, received)
-        ctx.request_id = request_id(request)  # ties a recorded refusal to its log line
-        await daemon.pipeline.run(ctx)
+        ctx = await run_intake(
+            daemon, caller.system_id, from_agency, message_type, body.source, request
+        )
     finally:
         body.discard()  # the store has its own copy once the pipeline committed
+    return ok(**outcome(ctx))
+
+
+async def check_sender(daemon: Daemon, system_id: str, from_agency: str) -> None:
+    """Authorisation of a send, before its body is read: From must be served by the caller."""
+    if not await daemon.directory.serves(system_id, from_agency):
+        raise Rejected("5.8.6", f"{from_agency} is not served by {system_id}.")
+
+
+async def run_intake(
+    daemon: Daemon,
+    system_id: str,
+    from_agency: str,
+    message_type: str,
+    source: bytes | Path,
+    request: web.Request,
+) -> Intake:
+    """The intake pipeline over one received package (every door sends through here); returns
+    after the commit, or raises the refusal."""
+    if not (source.stat().st_size if isinstance(source, Path) else len(source)):
+        raise Rejected("5.1.2")
+    received = datetime.now().astimezone()
+    ctx = Intake(source, system_id, from_agency, message_type, received)
+    ctx.request_id = request_id(request)  # ties a recorded refusal to its log line
+    await daemon.pipeline.run(ctx)
+    return ctx
+
+
+def outcome(ctx: Intake) -> dict[str, Any]:
+    """An accepted package's answer fields: DocId (the original's for a duplicate), the result
+    code and the warnings."""
     if ctx.duplicate_of is not None:
-        return ok(DocId=ctx.duplicate_of.id, code="2.6.1", warnings=warnings(ctx.findings))
+        return {"DocId": ctx.duplicate_of.id, "code": "2.6.1", "warnings": warnings(ctx.findings)}
     code = next((f.code for f in ctx.findings), "2.0.0")
-    return ok(DocId=ctx.doc_id, code=code, warnings=warnings(ctx.findings))
+    return {"DocId": ctx.doc_id, "code": code, "warnings": warnings(ctx.findings)}
 
 
 async def get_receipt(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:

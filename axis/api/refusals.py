@@ -17,12 +17,14 @@ from collections import Counter
 from aiohttp import web
 
 from axis import logs
-from axis.api.responses import fail
+from axis.api.responses import fail_for
 from axis.errors import AxisError
 
 log = logs.get("axis.api")
 PREFIX = "XroadVnpt-"
 _REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)
+# The authenticated system, for doors whose requests do not name it in a header (axis/gateway).
+CALLER_SYSTEM: web.RequestKey[str] = web.RequestKey("caller_system", str)
 
 
 class RefusalCounts:
@@ -56,7 +58,7 @@ def refused(request: web.Request, exc: AxisError, counts: RefusalCounts | None) 
         "refused",
         code=exc.code.code,
         operation=request.match_info.get("operation", request.path),
-        system=headers.get(PREFIX + "systemid", "")[:64],
+        system=(request.get(CALLER_SYSTEM) or headers.get(PREFIX + "systemid") or "")[:64],
         claimed_from=headers.get(PREFIX + "from", "")[:64],
         peer=request.remote,
         request_id=rid,
@@ -67,6 +69,6 @@ def refused(request: web.Request, exc: AxisError, counts: RefusalCounts | None) 
 
 def answer(request: web.Request, exc: AxisError, counts: RefusalCounts | None) -> web.Response:
     """The FAIL answer for a refusal, after its log line and count; carries X-Request-Id."""
-    response = fail(exc, path=request.path)
+    response = fail_for(request, exc)
     response.headers["X-Request-Id"] = refused(request, exc, counts)
     return response

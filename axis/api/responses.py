@@ -13,6 +13,7 @@ The other operations' callers tolerate a FAIL answer without data/count.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -49,6 +50,31 @@ def fail(exc: AxisError, retry_after_s: int | None = None, path: str = "") -> we
         **_ALWAYS_READ.get(path.rstrip("/").lower(), {}),
     }
     response = web.json_response(body, status=exc.code.http, dumps=_dumps)
+    return with_retry_after(response, exc, retry_after_s)
+
+
+def with_retry_after(
+    response: web.Response, exc: AxisError, retry_after_s: int | None
+) -> web.Response:
+    """Retry-After on answers that ask the client to come back (store down, 429, 503)."""
     if isinstance(exc, StoreUnavailable) or exc.code.http in (429, 503):
         response.headers["Retry-After"] = str(retry_after_s or 30)
     return response
+
+
+# A door's refusal answer: (error, Retry-After seconds, request path) -> response. The SDK
+# door's is ``fail``; another door mounted as a sub-application (axis/gateway) sets its own
+# under FAIL_SHAPE, and the hub's middleware answers every refusal on that door in its shape.
+FailShape = Callable[[AxisError, int | None, str], web.Response]
+FAIL_SHAPE: web.AppKey[FailShape] = web.AppKey("fail_shape")
+
+
+def fail_for(
+    request: web.Request, exc: AxisError, retry_after_s: int | None = None
+) -> web.Response:
+    """The refusal answer in the shape of the door ``request`` came through: the innermost
+    matched application's (the middleware runs in the hub's, so config_dict would not see it)."""
+    shape = next(
+        (app[FAIL_SHAPE] for app in reversed(request.match_info.apps) if FAIL_SHAPE in app), fail
+    )
+    return shape(exc, retry_after_s, request.path)

@@ -298,3 +298,16 @@ class Store(Protocol):
     async def retire_to_successors(
         self, agency_id: str, successors: dict[str, str], at: str
     ) -> int: ...
+
+    # -- gateway (the provincial gateway's REST dialect: axis/gateway/, docs/gateway.md) -----
+    # Bearer tokens: only each token's SHA-256 is stored; on PostgreSQL every node sees them.
+    async def add_gateway_token(
+        self, token_sha256: str, system_id: str, issued_at: str, expires_at: str
+    ) -> None: ...
+    async def gateway_token(self, token_sha256: str) -> tuple[str, str] | None:
+        """(system id, expires_at) of a stored token, expired or not; None if unknown."""
+        ...
+
+    async def list_unit_agencies(
+        self, unit: str, limit: int | None = None, offset: int = 0
+    ) -> list[AgencyRow]: ...  # ids ending in .<unit> (L##: a province), by id

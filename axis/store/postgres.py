@@ -34,6 +34,7 @@ from asyncpg.transaction import Transaction
 
 from axis.errors import StoreUnavailable
 from axis.store.base import AgencyRow, NewDelivery, NewDocument, Refusal, StatusEffect
+from axis.store.gateway_postgres import GatewayPostgres
 from axis.store.migrate import migrations
 from axis.store.postgres_blobs import PgBlob
 from axis.store.postgres_intake import write_incoming
@@ -97,7 +98,7 @@ def numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
 
 
-class PostgresStore(PostgresTiers, Queries):  # PostgresTiers: docs/tiers.md
+class PostgresStore(PostgresTiers, GatewayPostgres, Queries):  # docs/tiers.md, docs/gateway.md
     """The PostgreSQL store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, dsn: str, pool_size: int = 10) -> None:

@@ -25,6 +25,7 @@ import aiosqlite
 
 from axis.errors import StoreUnavailable
 from axis.store.base import AgencyRow, NewDelivery, NewDocument, Refusal, StatusEffect
+from axis.store.gateway_sqlite import GatewaySqlite
 from axis.store.migrate import migrations
 from axis.store.replay import ReplayCache
 from axis.store.sqlite_blobs import StoredBlob
@@ -40,7 +41,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-class SqliteStore(SqliteTiers, Queries):  # SqliteTiers: docs/tiers.md
+class SqliteStore(SqliteTiers, GatewaySqlite, Queries):  # docs/tiers.md, docs/gateway.md
     """The SQLite store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, path: str | Path) -> None:
