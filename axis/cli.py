@@ -22,6 +22,7 @@ COMMANDS = (
     "pki",
     "systems",
     "agencies",
+    "route",
     "codes",
     "conformance",
     "store",
