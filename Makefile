@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# make run: the demo national network (national hub + Quảng Nam + Nghệ An, docs/tiers.md);
+# make run SINGLE=1: the bare single hub.
 run: $(STAMP)
-	$(BIN)/axis serve --config config.toml --demo
+	$(BIN)/axis serve --config config.toml --demo $(if $(SINGLE),,--network)
 
 lint: $(STAMP)
 	$(BIN)/ruff check axis adapters tests scripts bench

@@ -1,8 +1,9 @@
 """``axis serve``: run the hub daemon (the VXP-compatible API) until Ctrl-C / SIGTERM.
 
-``--demo`` (what ``make run`` passes) seeds the demo directory, systems and dev PKI under
+``--demo`` (what ``make run SINGLE=1`` passes) seeds the demo directory, systems and dev PKI under
 hub.data_dir on first start and points the signature trust store and the receipt key at that
-dev PKI unless the config names its own.
+dev PKI unless the config names its own. ``--demo --network`` (what ``make run`` passes) starts
+the demo national network instead (axis/directory/network_run.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--listen", metavar="HOST:PORT", help="override hub.listen")
     parser.add_argument(
         "--demo", action="store_true", help="seed a demo directory, systems and dev PKI first"
+    )
+    parser.add_argument(
+        "--network",
+        action="store_true",
+        help="with --demo: the national hub and two provincial hubs (H47, H41) as child "
+        "processes on hub.listen's port and the next two (docs/tiers.md)",
     )
     parser.add_argument(
         "--workers",
@@ -85,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
     if args.listen:
         cfg = config_mod.replace(cfg, "hub", listen=args.listen)
     logs.setup(cfg.log.format, cfg.log.level)
+    if args.network:
+        return run_network(cfg, args)
     if args.demo or cfg.demo.enabled:
         cfg = prepare_demo(cfg)
     host, port = parse_listen(cfg.hub.listen)
@@ -110,3 +119,13 @@ def check_workers(cfg: Config, workers: int) -> None:
             "could store a document twice; run one process, or move to PostgreSQL "
             "(axis store copy)"
         )
+
+
+def run_network(cfg: Config, args: argparse.Namespace) -> int:
+    """The demo national network (axis/directory/network_run.py)."""
+    from axis.directory import network_run
+
+    if not args.demo or args.workers != 1:
+        raise config_mod.ConfigError("--network runs the demo network: give --demo, no --workers")
+    _, port = parse_listen(cfg.hub.listen)
+    return network_run.run(cfg, port, lambda line: print(line, file=sys.stderr, flush=True))

@@ -66,8 +66,9 @@ async def seed(base: Path, ports: dict[str, int], *, poll_s: float = 1.0) -> lis
     common: dict[str, dict[str, object]] = {"signature": {"trust_dir": str(pki.trust_dir)}}
     national = HubPlan(NATIONAL, ports[NATIONAL], base / NATIONAL, {**common})
     plans, entries = [national], []
-    national_secrets = {system: secret(system) for system in demo.SYSTEMS}
-    await _seed_hub(national, pki.directory, rows, demo.SYSTEMS, national_secrets)
+    national_secrets = await _seed_hub(
+        national, pki.directory, rows, demo.SYSTEMS, {s: secret(s) for s in demo.SYSTEMS}
+    )
     for system, (_, served) in demo.SYSTEMS.items():
         if not system.endswith(".W00") or system == "00.00.W00":
             entries.append(_entry(system, national_secrets[system], served, national))
@@ -86,8 +87,7 @@ async def seed(base: Path, ports: dict[str, int], *, poll_s: float = 1.0) -> lis
         ]
         owner = {a: s for s, (_, ids) in systems.items() for a in ids}
         local = [replace(r, system_id=owner[r.id]) if r.id in owner else r for r in local]
-        keys = {system: secret(system) for system in systems}
-        await _seed_hub(plan, pki.directory, local, systems, keys)
+        keys = await _seed_hub(plan, pki.directory, local, systems, {s: secret(s) for s in systems})
         entries += [_entry(s, keys[s], ids, plan) for s, (_, ids) in systems.items()]
         plans.append(plan)
     demo._write_private(
@@ -147,14 +147,19 @@ async def _seed_hub(
     rows: list[AgencyRow],
     systems: dict[str, tuple[str, tuple[str, ...]]],
     secrets: dict[str, str],
-) -> None:
+) -> dict[str, str]:
+    """Seed one hub's store; the secrets it actually holds (a system already there keeps its
+    own, even if systems.json was since rewritten by the single-hub demo in the same folder)."""
     plan.data_dir.mkdir(parents=True, exist_ok=True)
     store = await open_store(hub_config(plan, pki_dir))
     try:
         known = {s.system_id for s in await store.list_systems()}
         await store.import_agencies(rows)
+        held = {}
         for system, (name, _) in systems.items():
             if system not in known:
                 await store.add_system(system, secrets[system], name)
+            held[system] = await store.get_secret(system) or secrets[system]
+        return held
     finally:
         await store.close()
