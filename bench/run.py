@@ -16,7 +16,8 @@ library's per-package check cost of this same run) closes the output.
 
 Results go to bench/results.json and bench/results.png. Environment knobs: BENCH_SCALE
 (default 1.0) scales package counts; BENCH_QUEUE_DEPTH (default 50000, 0 = skip) sets the
-queue-depth RSS check; BENCH_POSTFIX=0 skips the anchor.
+queue-depth RSS check; BENCH_POSTFIX=0 skips the anchor; BENCH_TIERS=0 skips the
+cross-province run through three hubs (bench/tiers.py).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Any
 
 import aiohttp
 
-from bench import floor, postfix
+from bench import floor, postfix, tiers
 from bench.compare import anchor_plans, comparison, print_comparison
 from bench.loadgen import (
     SDK_TRAILER,
@@ -51,6 +52,7 @@ OUT = Path(__file__).resolve().parent
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 QUEUE_DEPTH = int(os.environ.get("BENCH_QUEUE_DEPTH", "50000"))
 WITH_POSTFIX = os.environ.get("BENCH_POSTFIX", "1") != "0"
+WITH_TIERS = os.environ.get("BENCH_TIERS", "1") != "0"  # bench/tiers.py: three hubs
 # A side using this share of its cores during the end-to-end phase is the bottleneck.
 SATURATED = 0.85
 # Each simulated system stands for a busy integrator: the per-system fairness limits (429
@@ -389,6 +391,9 @@ async def main() -> None:
             hub.stop()
         if QUEUE_DEPTH:
             extras.append(await queue_depth(Path(tmp) / "queue", QUEUE_DEPTH, trailer))
+    if WITH_TIERS:
+        print("== three hubs: cross-province (bench/tiers.py)")
+        extras.append({"scenario": "tiers", "rows": [asdict(r) for r in await tiers.run(SCALE)]})
     after = run_postfix("after the hub")
     print_table(rows)
     for extra in extras:
