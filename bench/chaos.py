@@ -12,6 +12,12 @@ Knobs: CHAOS_PACKAGES (default 10000), CHAOS_KILLS (default 20), CHAOS_SEED.
 ``--backend postgres --nodes 2``: the same run against two hub processes on one PostgreSQL
 database (a fresh schema of CHAOS_PG_DSN, dropped after), as behind a load balancer: each
 request goes to a node that is up, and each kill hits a random node while the other serves.
+
+``--postgres-outage SECONDS`` (with ``--backend postgres``): halfway through, PostgreSQL itself
+is stopped for SECONDS and started again (``CHAOS_PG_STOP`` / ``CHAOS_PG_START``, by default
+Debian's pg_ctlcluster for the machine's cluster). Meanwhile every node must answer /healthz
+with 503 and Retry-After, and afterwards recover without a restart. It stops the machine's
+PostgreSQL: an operator's run, never part of ``make test``.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import asyncio
 import os
 import random
 import re
+import shlex
+import subprocess
 import tempfile
 import uuid
 from base64 import b64decode
@@ -43,6 +51,15 @@ DOCUMENT_ID = re.compile(rb"<edXML:DocumentId>([^<]+)</edXML:DocumentId>")
 RETRYABLE = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
 
 
+_CLUSTER = next(iter(sorted(p.name for p in Path("/etc/postgresql").glob("*"))), "15")
+PG_STOP = os.environ.get(
+    "CHAOS_PG_STOP", f"pg_ctlcluster --skip-systemctl-redirect {_CLUSTER} main stop"
+)
+PG_START = os.environ.get(
+    "CHAOS_PG_START", f"pg_ctlcluster --skip-systemctl-redirect {_CLUSTER} main start"
+)
+
+
 @dataclass
 class Ledger:
     """What the load generator saw: the ground truth the hub is checked against."""
@@ -54,6 +71,8 @@ class Ledger:
     duplicates: int = 0
     kills: int = 0
     sending_done: bool = False
+    outages: int = 0
+    outage_answers: list[str] = field(default_factory=list)  # /healthz while PostgreSQL is down
 
 
 class Route:
@@ -158,6 +177,30 @@ async def killer(
         ups[victim].set()
 
 
+async def postgres_outage(
+    hubs: list[HubProcess], packages: int, seconds: float, ledger: Ledger
+) -> None:
+    """Halfway through, stop PostgreSQL for ``seconds``; probe every node's /healthz meanwhile
+    (each answer recorded in ledger.outage_answers), then start it again."""
+    while len(ledger.accepted) < packages // 2 and not ledger.sending_done:
+        await asyncio.sleep(0.05)
+    await asyncio.to_thread(subprocess.run, shlex.split(PG_STOP), check=True)
+    loop = asyncio.get_running_loop()
+    until = loop.time() + seconds
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
+        while loop.time() < until:
+            for hub in hubs:
+                try:
+                    async with session.get(f"{hub.endpoint}/healthz") as answer:
+                        retry = answer.headers.get("Retry-After", "")
+                        ledger.outage_answers.append(f"{answer.status} Retry-After={retry or '-'}")
+                except (aiohttp.ClientError, TimeoutError):
+                    ledger.outage_answers.append("no answer (node restarting)")
+            await asyncio.sleep(0.5)
+    await asyncio.to_thread(subprocess.run, shlex.split(PG_START), check=True)
+    ledger.outages += 1
+
+
 def lost_packages(ledger: Ledger) -> int:
     return sum(
         1
@@ -188,7 +231,13 @@ def cluster(data_dir: Path, nodes: int, dsn: str) -> list[HubProcess]:
 
 
 async def run(
-    packages: int, kills: int, seed: int, data_dir: Path, nodes: int = 1, dsn: str = ""
+    packages: int,
+    kills: int,
+    seed: int,
+    data_dir: Path,
+    nodes: int = 1,
+    dsn: str = "",
+    outage_s: float = 0.0,
 ) -> Ledger:
     hubs = cluster(data_dir, nodes, dsn)
     for hub in hubs:
@@ -228,9 +277,16 @@ async def run(
                 for i in range(0, packages, per_sender)
             ]
             killing = asyncio.create_task(killer(hubs, packages, kills, ledger, ups, seed))
+            outage = (
+                asyncio.create_task(postgres_outage(hubs, packages, outage_s, ledger))
+                if outage_s
+                else None
+            )
             await asyncio.gather(*senders)
             ledger.sending_done = True
             await killing
+            if outage is not None:
+                await outage
             await _drain(ledger)
             stop.set()
             await asyncio.gather(*receiving)
@@ -287,7 +343,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="SIGKILL hub nodes under load; count losses")
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--nodes", type=int, default=1, help="hub processes (postgres only)")
+    parser.add_argument(
+        "--postgres-outage",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="stop the machine's PostgreSQL for SECONDS halfway through (postgres only)",
+    )
     args = parser.parse_args()
+    if args.postgres_outage and args.backend != "postgres":
+        parser.error("--postgres-outage needs --backend postgres")
     if args.nodes > 1 and args.backend != "postgres":
         parser.error("--nodes > 1 needs --backend postgres")
     packages = int(os.environ.get("CHAOS_PACKAGES", "10000"))
@@ -308,6 +373,7 @@ def main() -> None:
                     Path(tmp),
                     args.nodes,
                     dsn if args.backend == "postgres" else "",
+                    args.postgres_outage,
                 )
             )
     finally:
@@ -318,6 +384,9 @@ def main() -> None:
         f"chaos ({args.backend}, {args.nodes} node(s)): {len(ledger.accepted)} packages, "
         f"{ledger.kills} kills, lost {lost}, duplicated {ledger.duplicates}"
     )
+    if ledger.outages:
+        seen = sorted(set(ledger.outage_answers))
+        print(f"postgres stopped {args.postgres_outage:g} s; /healthz meanwhile: {seen}")
     raise SystemExit(1 if lost or ledger.duplicates else 0)
 
 
