@@ -25,6 +25,7 @@ COMMANDS = (
     "codes",
     "conformance",
     "store",
+    "quarantine",
 )
 
 

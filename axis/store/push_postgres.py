@@ -1,0 +1,118 @@
+"""Push delivery on PostgreSQL: due deliveries leased across nodes, and their outcomes.
+
+Part of the PostgreSQL store (mixed into PostgresStore). Taking a page is the store's leasing
+(postgres_leases.py) applied to the delivery rows themselves: one UPDATE picks the due rows
+``FOR UPDATE SKIP LOCKED`` (two nodes taking at once get disjoint pages, neither waits) and
+sets their next_attempt_at to the lease's expiry, so a node that dies mid-push lets its
+deliveries come due again once the lease runs out, and no two nodes push one delivery at once.
+Outcomes are conditional UPDATEs (``state = 'queued'``), like acknowledgements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from axis.store.base import PushRow
+from axis.store.postgres_blobs import PgBlob
+from axis.store.push_sqlite import PUSH_COLUMNS, QUARANTINED, now
+
+TAKE = (
+    "WITH due AS (SELECT d.id FROM deliveries d WHERE d.route = $1 AND d.state = 'queued' "
+    "AND d.quarantine = '' AND d.next_attempt_at <= $2 ORDER BY d.next_attempt_at, d.id "
+    "LIMIT $4 FOR UPDATE SKIP LOCKED), "
+    "taken AS (UPDATE deliveries t SET next_attempt_at = $3 FROM due WHERE t.id = due.id "
+    "RETURNING t.*) "
+    f"SELECT {PUSH_COLUMNS} "
+    "FROM taken d JOIN documents doc ON doc.id = d.doc_id ORDER BY d.id"
+)
+
+
+class PushPostgres:
+    """Mixin over PostgresStore's transaction, reader and value fetcher."""
+
+    def transaction(self) -> Any:
+        raise NotImplementedError
+
+    async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    async def _fetchval(self, sql: str, *params: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    async def _event(conn: Any, kind: str, at: str, **fields: str) -> None:
+        raise NotImplementedError
+
+    async def push_take(self, route: str, now: str, lease_until: str, limit: int) -> list[PushRow]:
+        async with self.transaction() as conn:
+            rows = await conn.fetch(TAKE, route, now, lease_until, limit)
+        return [PushRow(*row) for row in rows]
+
+    async def push_document(self, doc_id: str, inline_up_to: int) -> bytes | PgBlob:
+        rows = await self._read(
+            "SELECT CASE WHEN size <= ? THEN data END, size, data IS NULL FROM documents "
+            "WHERE id = ?",
+            (inline_up_to, doc_id),
+        )
+        if not rows:
+            raise KeyError(doc_id)
+        data, size, in_chunks = rows[0]
+        return bytes(data) if data is not None else PgBlob(self._fetchval, doc_id, size, in_chunks)
+
+    async def push_done(self, delivery_id: str, system_id: str, detail: str) -> bool:
+        return await self._final(delivery_id, system_id, "done", "", detail)
+
+    async def push_give_up(self, delivery_id: str, system_id: str, state: str, error: str) -> bool:
+        return await self._final(delivery_id, system_id, state, error, error)
+
+    async def _final(
+        self, delivery_id: str, system_id: str, state: str, error: str, detail: str
+    ) -> bool:
+        at = now()
+        async with self.transaction() as conn:
+            changed = await conn.fetchval(
+                "UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3, "
+                "attempts = attempts + 1, next_attempt_at = '' WHERE id = $4 "
+                "AND state = 'queued' RETURNING 1",
+                state, error, at, delivery_id,
+            )  # fmt: skip
+            if changed:
+                kind = "pushed" if state == "done" else f"push-{state}"
+                await self._event(
+                    conn, kind, at, delivery_id=delivery_id, system_id=system_id, detail=detail
+                )
+        return bool(changed)
+
+    async def push_retry(self, delivery_id: str, next_attempt_at: str, error: str) -> None:
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $1, "
+                "last_error = $2, updated_at = $3 WHERE id = $4 AND state = 'queued'",
+                next_attempt_at, error[:1000], now(), delivery_id,
+            )  # fmt: skip
+
+    async def push_quarantine(self, delivery_id: str, reason: str) -> None:
+        at = now()
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, quarantine = $1, updated_at = $2 "
+                "WHERE id = $3 AND state = 'queued'",
+                reason[:1000] or "quarantined", at, delivery_id,
+            )  # fmt: skip
+            await self._event(conn, "quarantined", at, delivery_id=delivery_id, detail=reason)
+
+    async def push_quarantined(self, limit: int = 100) -> list[PushRow]:
+        return [PushRow(*row) for row in await self._read(QUARANTINED, (limit,))]
+
+    async def push_release(self, delivery_id: str) -> bool:
+        at = now()
+        async with self.transaction() as conn:
+            changed = await conn.fetchval(
+                "UPDATE deliveries SET quarantine = '', next_attempt_at = '', updated_at = $1 "
+                "WHERE id = $2 AND quarantine > '' RETURNING 1",
+                at, delivery_id,
+            )  # fmt: skip
+            if changed:
+                await self._event(conn, "released", at, delivery_id=delivery_id)
+        return bool(changed)
