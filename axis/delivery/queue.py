@@ -240,9 +240,11 @@ class QueueManager:
         self, endpoint: Endpoint, row: PushRow, result: Result, expires: float
     ) -> None:
         now = self.clock.now()
+        before = endpoint.circuit.state
         changed = endpoint.circuit.record(result.outcome, now)
-        if changed:
-            log.warning("push circuit", endpoint=endpoint.system_id, state=changed)
+        if changed:  # closed -> open is news; a failed probe (half-open -> open) is routine
+            level = log.warning if before == "closed" else log.info
+            level("push circuit", endpoint=endpoint.system_id, state=changed)
         if result.outcome is Outcome.DELIVERED:
             await self.store.push_done(row.delivery_id, row.route, result.detail[:500])
             self._count(endpoint, "delivered")

@@ -26,6 +26,7 @@ class Receiver:
     mode: str = "up"
     stored: dict[str, bytes] = field(default_factory=dict)  # delivery id -> bytes, kept once
     requests: Counter[str] = field(default_factory=Counter)  # delivery id -> requests seen
+    answered_ok: Counter[str] = field(default_factory=Counter)  # delivery id -> 200s answered
     attempts: list[tuple[str, str]] = field(default_factory=list)  # (delivery id, attempt)
     release: asyncio.Event = field(default_factory=asyncio.Event)
     url: str = ""
@@ -65,4 +66,5 @@ class Receiver:
         self.stored.setdefault(delivery, body)
         if self.mode == "slow":
             await self.release.wait()
+        self.answered_ok[delivery] += 1
         return web.json_response({"status": "OK"})
