@@ -136,24 +136,31 @@ class QueueManager:
     async def run_once(self) -> int:
         """Take due deliveries for every endpoint with room and start them; how many started."""
         now = self.clock.now()
-        started = 0
         # Rotate the starting endpoint so a busy one cannot always take the global slots first.
         self._order = self._order[1:] + self._order[:1]
-        for system_id in self._order:
-            endpoint = self.endpoints[system_id]
-            free_global = self.cfg.max_in_flight - len(self.tasks)
+        free_global = self.cfg.max_in_flight - len(self.tasks)
+        awake = [self.endpoints[s] for s in self._order if now >= self.endpoints[s].quiet_until]
+        # Each endpoint's fair share of the free global slots this round (at least one).
+        share = max(1, -(-free_global // max(1, len(awake))))
+        asks: list[tuple[Endpoint, int]] = []
+        for endpoint in awake:
             if free_global <= 0:
                 break
-            if now < endpoint.quiet_until:
-                continue
             free = min(self.cfg.max_in_flight_per_endpoint - endpoint.in_flight, free_global)
-            room = endpoint.circuit.capacity(now, free, endpoint.in_flight)
-            if room <= 0:
-                continue
-            limit = min(room, self.cfg.page_size)
-            rows = await self.store.push_take(
-                system_id, iso(now), iso(now + self.cfg.lease_s), limit
+            room = endpoint.circuit.capacity(now, min(free, share), endpoint.in_flight)
+            if room > 0:
+                limit = min(room, self.cfg.page_size)
+                asks.append((endpoint, limit))
+                free_global -= limit
+        # All endpoints' pages at once: on SQLite they share one group commit.
+        pages = await asyncio.gather(
+            *(
+                self.store.push_take(e.system_id, iso(now), iso(now + self.cfg.lease_s), limit)
+                for e, limit in asks
             )
+        )
+        started = 0
+        for (endpoint, limit), rows in zip(asks, pages, strict=True):
             if len(rows) < limit:
                 endpoint.quiet_until = now + self.cfg.poll_interval_s
             if not rows and endpoint.circuit.probing:

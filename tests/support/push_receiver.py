@@ -10,6 +10,7 @@ counted, so a test sees retries and duplicates.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,8 @@ class Receiver:
     answered_ok: Counter[str] = field(default_factory=Counter)  # delivery id -> 200s answered
     attempts: list[tuple[str, str]] = field(default_factory=list)  # (delivery id, attempt)
     release: asyncio.Event = field(default_factory=asyncio.Event)
+    first_ok_at: float = 0.0  # time.monotonic() of the first and the latest 200 answered
+    last_ok_at: float = 0.0
     url: str = ""
     _runner: Any = None
 
@@ -67,4 +70,6 @@ class Receiver:
         if self.mode == "slow":
             await self.release.wait()
         self.answered_ok[delivery] += 1
+        self.last_ok_at = time.monotonic()
+        self.first_ok_at = self.first_ok_at or self.last_ok_at
         return web.json_response({"status": "OK"})
