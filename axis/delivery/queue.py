@@ -39,6 +39,8 @@ from axis.store.base import PushRow, Store
 log = logs.get("axis.delivery")
 # Packages up to this size are read whole for the adapter; larger ones in chunks.
 INLINE_UP_TO = 4 << 20
+# Seconds between sweeps that expire, in bulk, deliveries an open circuit kept from trying.
+EXPIRY_SWEEP_S = 60.0
 
 
 @dataclass
@@ -111,6 +113,7 @@ class QueueManager:
         }
         self.tasks: set[asyncio.Task[None]] = set()
         self._order = list(self.endpoints)
+        self._next_sweep = 0.0
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -136,6 +139,9 @@ class QueueManager:
     async def run_once(self) -> int:
         """Take due deliveries for every endpoint with room and start them; how many started."""
         now = self.clock.now()
+        if now >= self._next_sweep:
+            self._next_sweep = now + EXPIRY_SWEEP_S
+            await self._expire(now)
         # Rotate the starting endpoint so a busy one cannot always take the global slots first.
         self._order = self._order[1:] + self._order[:1]
         free_global = self.cfg.max_in_flight - len(self.tasks)
@@ -169,6 +175,24 @@ class QueueManager:
                 self._start(endpoint, row)
             started += len(rows)
         return started
+
+    async def _expire(self, now: float) -> None:
+        """Deliveries past their lifetime that were never due for an attempt (an open circuit
+        holds them back) expire here in bulk, so the sender learns it on time."""
+        reason = self._expired_reason()
+        cutoff = iso(now - self.cfg.lifetime_s)
+        counts = await asyncio.gather(
+            *(self.store.push_expire(s, cutoff, iso(now), reason) for s in self.endpoints)
+        )
+        for system_id, count in zip(self.endpoints, counts, strict=True):
+            if count:
+                self.endpoints[system_id].counts["expired"] = (
+                    self.endpoints[system_id].counts.get("expired", 0) + count
+                )
+                log.warning("push expired", endpoint=system_id, deliveries=count)
+
+    def _expired_reason(self) -> str:
+        return f"5.9.1 delivery.expired: not delivered within {self.cfg.lifetime_s:.0f} s"
 
     async def drain(self) -> None:
         """Wait for every delivery in flight (tests, and a clean stop)."""
@@ -213,7 +237,7 @@ class QueueManager:
         now = self.clock.now()
         expires = epoch(row.created_at) + self.cfg.lifetime_s
         if now >= expires:
-            reason = f"5.9.1 delivery.expired: not delivered within {self.cfg.lifetime_s:.0f} s"
+            reason = self._expired_reason()
             if row.last_error:
                 reason += f"; last error: {row.last_error}"
             await self.store.push_give_up(row.delivery_id, row.route, "expired", reason[:1000])

@@ -10,12 +10,14 @@ Outcomes are conditional UPDATEs (``state = 'queued'``), like acknowledgements.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from axis.store.base import PushRow
 from axis.store.postgres_blobs import PgBlob
-from axis.store.push_sqlite import PUSH_COLUMNS, QUARANTINED, now
+from axis.store.push_sqlite import EXPIRE, EXPIRE_EVENTS, PUSH_COLUMNS, QUARANTINED
+from axis.store.push_sqlite import now as _now
 
 TAKE = (
     "WITH due AS (SELECT d.id FROM deliveries d WHERE d.route = $1 AND d.state = 'queued' "
@@ -26,6 +28,15 @@ TAKE = (
     f"SELECT {PUSH_COLUMNS} "
     "FROM taken d JOIN documents doc ON doc.id = d.doc_id ORDER BY d.id"
 )
+
+
+def _dollars(sql: str) -> str:
+    """The shared ``?`` SQL with PostgreSQL's ``$n`` (as postgres.numbered, which imports us)."""
+    count = iter(range(1, 100))
+    return re.sub(r"\?", lambda _: f"${next(count)}", sql)
+
+
+EXPIRE_PG, EXPIRE_EVENTS_PG = _dollars(EXPIRE), _dollars(EXPIRE_EVENTS)
 
 
 class PushPostgres:
@@ -69,7 +80,7 @@ class PushPostgres:
     async def _final(
         self, delivery_id: str, system_id: str, state: str, error: str, detail: str
     ) -> bool:
-        at = now()
+        at = _now()
         async with self.transaction() as conn:
             changed = await conn.fetchval(
                 "UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3, "
@@ -89,11 +100,18 @@ class PushPostgres:
             await conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $1, "
                 "last_error = $2, updated_at = $3 WHERE id = $4 AND state = 'queued'",
-                next_attempt_at, error[:1000], now(), delivery_id,
+                next_attempt_at, error[:1000], _now(), delivery_id,
             )  # fmt: skip
 
+    async def push_expire(self, route: str, accepted_before: str, now: str, reason: str) -> int:
+        at, where = _now(), (route, now, accepted_before)
+        async with self.transaction() as conn:
+            await conn.execute(EXPIRE_EVENTS_PG, at, reason, *where)
+            status = await conn.execute(EXPIRE_PG, at, reason, *where)
+        return int(status.split()[-1])
+
     async def push_quarantine(self, delivery_id: str, reason: str) -> None:
-        at = now()
+        at = _now()
         async with self.transaction() as conn:
             await conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, quarantine = $1, updated_at = $2 "
@@ -106,7 +124,7 @@ class PushPostgres:
         return [PushRow(*row) for row in await self._read(QUARANTINED, (limit,))]
 
     async def push_release(self, delivery_id: str) -> bool:
-        at = now()
+        at = _now()
         async with self.transaction() as conn:
             changed = await conn.fetchval(
                 "UPDATE deliveries SET quarantine = '', next_attempt_at = '', updated_at = $1 "

@@ -37,10 +37,30 @@ QUARANTINED = (
     "WHERE d.quarantine > '' AND d.state = 'queued' ORDER BY d.updated_at, d.id LIMIT ?"
 )
 
+# Expire in bulk (a circuit kept them from being tried): an event each, then the state. Leased
+# rows (next_attempt_at > now: in flight, as backoff never passes the lifetime) are left to
+# their attempt.
+EXPIRABLE = (
+    "FROM deliveries WHERE route = ? AND state = 'queued' AND quarantine = '' "
+    "AND next_attempt_at <= ? AND created_at < ?"
+)
+EXPIRE_EVENTS = (
+    "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, detail) "
+    f"SELECT ?, 'push-expired', doc_id, id, agency, route, ? {EXPIRABLE}"
+)
+EXPIRE = (
+    "UPDATE deliveries SET state = 'expired', updated_at = ?, next_attempt_at = '', "
+    "last_error = substr(? || CASE WHEN last_error = '' THEN '' ELSE '; last error: ' || "
+    f"last_error END, 1, 1000) WHERE id IN (SELECT id {EXPIRABLE})"
+)
+
 
 def now() -> str:
     """The store's time format (as sqlite.now, which imports this module)."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+store_time = now  # for methods whose ``now`` parameter is the queue manager's clock
 
 
 class PushSqlite:
@@ -125,6 +145,19 @@ class PushSqlite:
             )
 
         await self._group.submit(write)
+
+    async def push_expire(self, route: str, accepted_before: str, now: str, reason: str) -> int:
+        at, count = store_time(), 0
+
+        async def write(conn: aiosqlite.Connection) -> None:
+            nonlocal count
+            where = (route, now, accepted_before)
+            await conn.execute(EXPIRE_EVENTS, (at, reason, *where))
+            cursor = await conn.execute(EXPIRE, (at, reason, *where))
+            count = cursor.rowcount
+
+        await self._group.submit(write)
+        return count
 
     async def push_quarantine(self, delivery_id: str, reason: str) -> None:
         at = now()

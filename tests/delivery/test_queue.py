@@ -91,6 +91,31 @@ async def test_after_its_lifetime_the_delivery_expires_and_the_sender_sees_why(
     await manager.close()
 
 
+async def test_deliveries_held_behind_an_open_circuit_still_expire_on_time(
+    store: Store, receiver: Receiver
+) -> None:
+    ids = await accept(store, 30)
+    clock = ManualClock()
+    manager = queue_manager(
+        store, {PUSHED: http_push(receiver)}, clock,
+        lifetime_s=600.0, circuit_failures=2, circuit_open_s=3600.0, max_in_flight_per_endpoint=2,
+    )  # fmt: skip
+    receiver.mode = "down"
+    await settle(manager)  # two tries fail: the circuit opens for an hour
+    assert manager.endpoints[PUSHED].circuit.state == "open"
+    clock.advance(599.0)
+    await settle(manager)
+    assert {state for state, _ in (await states(store)).values()} == {"queued"}
+    clock.advance(61.0)  # past the lifetime; the next sweep expires every one, tried or not
+    await settle(manager)
+    seen = await states(store)
+    assert {seen[i][0] for i in ids} == {"expired"}
+    assert all(seen[i][1].startswith("5.9.1 delivery.expired") for i in ids)
+    tried = [i for i in ids if receiver.requests[i]]
+    assert len(tried) == 2 and "last error: 4.9.3" in seen[tried[0]][1]
+    await manager.close()
+
+
 async def test_a_permanent_refusal_fails_the_delivery_at_once(
     store: Store, receiver: Receiver
 ) -> None:
