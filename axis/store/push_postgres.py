@@ -5,7 +5,7 @@ Part of the PostgreSQL store (mixed into PostgresStore). Taking a page is the st
 ``FOR UPDATE SKIP LOCKED`` (two nodes taking at once get disjoint pages, neither waits) and
 sets their next_attempt_at to the lease's expiry, so a node that dies mid-push lets its
 deliveries come due again once the lease runs out, and no two nodes push one delivery at once.
-Outcomes are conditional UPDATEs (``state = 'queued'``), like acknowledgements.
+Outcomes are conditional UPDATEs (only a delivery still open: queued, or fetched before a switch to push), like acknowledgements.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from typing import Any
 
 from axis.store.base import PushRow
 from axis.store.postgres_blobs import PgBlob
-from axis.store.push_sqlite import EXPIRE, EXPIRE_EVENTS, PUSH_COLUMNS, QUARANTINED
+from axis.store.push_sqlite import EXPIRE, EXPIRE_EVENTS, OPEN_STATES, PUSH_COLUMNS, QUARANTINED
 from axis.store.push_sqlite import now as _now
 
 TAKE = (
-    "WITH due AS (SELECT d.id FROM deliveries d WHERE d.route = $1 AND d.state = 'queued' "
+    "WITH due AS (SELECT d.id FROM deliveries d WHERE d.route = $1 AND d.state = $5 "
     "AND d.quarantine = '' AND d.next_attempt_at <= $2 ORDER BY d.next_attempt_at, d.id "
     "LIMIT $4 FOR UPDATE SKIP LOCKED), "
     "taken AS (UPDATE deliveries t SET next_attempt_at = $3 FROM due WHERE t.id = due.id "
@@ -57,7 +57,12 @@ class PushPostgres:
 
     async def push_take(self, route: str, now: str, lease_until: str, limit: int) -> list[PushRow]:
         async with self.transaction() as conn:
-            rows = await conn.fetch(TAKE, route, now, lease_until, limit)
+            rows: list[Any] = []
+            for state in OPEN_STATES:
+                if len(rows) < limit:
+                    rows += await conn.fetch(
+                        TAKE, route, now, lease_until, limit - len(rows), state
+                    )
         return [PushRow(*row) for row in rows]
 
     async def push_document(self, doc_id: str, inline_up_to: int) -> bytes | PgBlob:
@@ -85,7 +90,7 @@ class PushPostgres:
             changed = await conn.fetchval(
                 "UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3, "
                 "attempts = attempts + 1, next_attempt_at = '' WHERE id = $4 "
-                "AND state = 'queued' RETURNING 1",
+                "AND state IN ('queued', 'fetched') RETURNING 1",
                 state, error, at, delivery_id,
             )  # fmt: skip
             if changed:
@@ -99,7 +104,7 @@ class PushPostgres:
         async with self.transaction() as conn:
             await conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $1, "
-                "last_error = $2, updated_at = $3 WHERE id = $4 AND state = 'queued'",
+                "last_error = $2, updated_at = $3 WHERE id = $4 AND state IN ('queued', 'fetched')",
                 next_attempt_at, error[:1000], _now(), delivery_id,
             )  # fmt: skip
 
@@ -115,7 +120,7 @@ class PushPostgres:
         async with self.transaction() as conn:
             await conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, quarantine = $1, updated_at = $2 "
-                "WHERE id = $3 AND state = 'queued'",
+                "WHERE id = $3 AND state IN ('queued', 'fetched')",
                 reason[:1000] or "quarantined", at, delivery_id,
             )  # fmt: skip
             await self._event(conn, "quarantined", at, delivery_id=delivery_id, detail=reason)

@@ -25,23 +25,26 @@ PUSH_COLUMNS = (
     "d.id, d.doc_id, d.agency, d.route, d.message_type, d.attempts, d.created_at, "
     "d.next_attempt_at, d.quarantine, d.last_error, doc.size, doc.sha256"
 )
-# Due: queued (never pushed done or given up), not set aside, its time come. The index
-# deliveries_push_due (route, state, quarantine, next_attempt_at) answers it in order.
+# Due: still open (queued; or fetched by pull before the system switched to push, never
+# acknowledged), not set aside, its time come. One state per query: the index
+# deliveries_push_due (route, state, quarantine, next_attempt_at) then answers it in order,
+# without sorting the whole backlog.
+OPEN_STATES = ("queued", "fetched")
 DUE = (
     f"SELECT {PUSH_COLUMNS} FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
-    "WHERE d.route = ? AND d.state = 'queued' AND d.quarantine = '' AND d.next_attempt_at <= ? "
+    "WHERE d.route = ? AND d.state = ? AND d.quarantine = '' AND d.next_attempt_at <= ? "
     "ORDER BY d.next_attempt_at, d.id LIMIT ?"
 )
 QUARANTINED = (
     f"SELECT {PUSH_COLUMNS} FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
-    "WHERE d.quarantine > '' AND d.state = 'queued' ORDER BY d.updated_at, d.id LIMIT ?"
+    "WHERE d.quarantine > '' AND d.state IN ('queued', 'fetched') ORDER BY d.updated_at, d.id LIMIT ?"
 )
 
 # Expire in bulk (a circuit kept them from being tried): an event each, then the state. Leased
 # rows (next_attempt_at > now: in flight, as backoff never passes the lifetime) are left to
 # their attempt.
 EXPIRABLE = (
-    "FROM deliveries WHERE route = ? AND state = 'queued' AND quarantine = '' "
+    "FROM deliveries WHERE route = ? AND state IN ('queued', 'fetched') AND quarantine = '' "
     "AND next_attempt_at <= ? AND created_at < ?"
 )
 EXPIRE_EVENTS = (
@@ -85,7 +88,10 @@ class PushSqlite:
         taken: list[PushRow] = []
 
         async def take(conn: aiosqlite.Connection) -> None:
-            rows = await conn.execute_fetchall(DUE, (route, now, limit))
+            rows: list[sqlite3.Row] = []
+            for state in OPEN_STATES:
+                if len(rows) < limit:
+                    rows += await conn.execute_fetchall(DUE, (route, state, now, limit - len(rows)))
             await conn.executemany(
                 "UPDATE deliveries SET next_attempt_at = ? WHERE id = ?",
                 [(lease_until, row[0]) for row in rows],
@@ -121,7 +127,7 @@ class PushSqlite:
             nonlocal changed
             cursor = await conn.execute(
                 "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ?, "
-                "attempts = attempts + 1, next_attempt_at = '' WHERE id = ? AND state = 'queued'",
+                "attempts = attempts + 1, next_attempt_at = '' WHERE id = ? AND state IN ('queued', 'fetched')",
                 (state, error, at, delivery_id),
             )
             changed = cursor.rowcount > 0
@@ -140,7 +146,7 @@ class PushSqlite:
         async def write(conn: aiosqlite.Connection) -> None:
             await conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, "
-                "last_error = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
+                "last_error = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'fetched')",
                 (next_attempt_at, error[:1000], at, delivery_id),
             )
 
@@ -165,7 +171,7 @@ class PushSqlite:
         async def write(conn: aiosqlite.Connection) -> None:
             await conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, quarantine = ?, updated_at = ? "
-                "WHERE id = ? AND state = 'queued'",
+                "WHERE id = ? AND state IN ('queued', 'fetched')",
                 (reason[:1000] or "quarantined", at, delivery_id),
             )
             await self._event(conn, "quarantined", at, delivery_id=delivery_id, detail=reason)

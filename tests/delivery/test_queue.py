@@ -4,9 +4,11 @@ loopback; time is a ManualClock, so hours of backoff take no wall time (docs/del
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,6 +21,7 @@ from tests.delivery.conftest import (
     SENDER_SYSTEM,
     accept,
     http_push,
+    new_document,
     queue_manager,
     settle,
 )
@@ -42,6 +45,30 @@ async def test_push_delivers_each_document_and_it_counts_as_done(
     assert {state for state, _ in (await states(store)).values()} == {"done"}
     assert await settle(manager) == 0  # done is final: nothing is pushed twice
     assert sum(receiver.requests.values()) == 3
+    await manager.close()
+
+
+async def test_a_delivery_fetched_by_pull_before_the_switch_to_push_is_pushed(
+    store: Store, receiver: Receiver
+) -> None:
+    [delivery] = await accept(store, 1)
+    assert await store.fetch(delivery, PUSHED)  # pulled, never acknowledged; then push mode
+    manager = queue_manager(store, {PUSHED: http_push(receiver)}, ManualClock())
+    assert await settle(manager) == 1
+    assert receiver.stored.keys() == {delivery} and (await states(store))[delivery][0] == "done"
+    await manager.close()
+
+
+async def test_a_large_package_is_pushed_in_chunks_byte_identical(
+    store: Store, receiver: Receiver
+) -> None:
+    big = bytes(range(256)) * (6 * 4096 + 7)  # ~6 MiB: above the adapter's inline limit
+    doc, deliveries = new_document()
+    doc = replace(doc, data=big, sha256=hashlib.sha256(big).hexdigest())
+    await store.save_incoming(doc, deliveries)
+    manager = queue_manager(store, {PUSHED: http_push(receiver)}, ManualClock())
+    assert await settle(manager) == 1
+    assert receiver.stored[deliveries[0].id] == big
     await manager.close()
 
 
