@@ -258,6 +258,11 @@ class QueueManager:
         try:
             result = await endpoint.adapter.deliver(item)
         except asyncio.CancelledError:
+            # The hub is stopping: due again at once (the next start, or another node), not
+            # after the lease. If this write cannot finish, the lease still runs out.
+            with contextlib.suppress(Exception):
+                reason = "4.9.3 delivery.endpoint-unavailable: the hub stopped mid-push"
+                await asyncio.shield(self.store.push_retry(row.delivery_id, iso(now), reason))
             raise
         except Exception as exc:
             reason = f"4.9.4 delivery.quarantined: {endpoint.adapter.name} raised {exc!r}"

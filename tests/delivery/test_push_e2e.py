@@ -113,7 +113,7 @@ class Scene:
         )
         return self.endpoint
 
-    def start_hub(self, push_url: str) -> None:
+    def start_hub(self, push_url: str, lease_s: float = 2.0) -> None:
         store = self.cfg.store
         store_lines = (
             f'[store]\nbackend = "postgres"\ndsn = "{store.dsn}"\npool_size = 4\n'
@@ -122,7 +122,7 @@ class Scene:
         )
         self.hub.extra_config = (
             f'[signature]\ntrust_dir = "{self.pki.trust_dir}"\n{store_lines}'
-            "[delivery]\npoll_interval_s = 0.1\nlease_s = 2.0\nbackoff_s = [0.5]\ncircuit_open_s = 1.0\n"
+            f"[delivery]\npoll_interval_s = 0.1\nlease_s = {lease_s}\nbackoff_s = [0.5]\ncircuit_open_s = 1.0\n"
             f'[delivery.systems."{PUSHED}"]\nmode = "push"\nadapter = "http-push"\n'
             f'url = "{push_url}"\ntimeout_s = 20.0\n'
         )
@@ -240,6 +240,29 @@ async def test_sigkill_of_the_hub_mid_delivery_redelivers_and_the_endpoint_store
         stored = await endpoint.api("GET", "/api/van-ban-den")
         assert [r["document_id"] for r in stored] == [document_id]  # ... stored once
         assert "already-stored" in endpoint.log()
+    finally:
+        proxy.let_go.set()
+        await proxy.runner.cleanup()
+
+
+async def test_a_hub_stopped_mid_push_hands_the_delivery_back_at_once(scene: Scene) -> None:
+    """SIGTERM (a restart): the push in flight is due again at once, not after its lease."""
+    endpoint = scene.start_endpoint()
+    proxy = await Proxy(endpoint.url, hold=True).start()
+    try:
+        scene.start_hub(proxy.url, lease_s=600.0)
+        document_id = await scene.send()
+        await asyncio.wait_for(proxy.answered.wait(), 30)
+        scene.hub.stop()
+        scene.hub.start()
+
+        async def delivered() -> Any:
+            rows = (await scene.hub_call(SENDER_SYSTEM, "getSentEdocList"))["data"]
+            return rows if rows and rows[0]["sendStatus"] == "done" else None
+
+        await eventually(delivered, timeout_s=30)  # well before the 600 s lease
+        stored = await endpoint.api("GET", "/api/van-ban-den")
+        assert [r["document_id"] for r in stored] == [document_id]
     finally:
         proxy.let_go.set()
         await proxy.runner.cleanup()
