@@ -60,6 +60,8 @@ class Outbound:
     attempt: int
     size: int = 0
     sha256: str = ""  # hex SHA-256 of the stored bytes (read() returns exactly those)
+    from_agency: str = ""  # the sending agency (an adapter forwarding by SDK needs it)
+    accepted_at: str = ""  # when the hub accepted the package (ISO-8601 UTC)
     source: Callable[[], Awaitable[bytes | BlobReader]] = field(
         default=_nothing, repr=False, compare=False
     )

@@ -253,6 +253,8 @@ class QueueManager:
             attempt=row.attempts + 1,
             size=row.size,
             sha256=row.sha256,
+            from_agency=row.from_agency,
+            accepted_at=row.created_at,
             source=lambda: self.store.push_document(row.doc_id, INLINE_UP_TO),
         )
         try:

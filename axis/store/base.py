@@ -221,6 +221,7 @@ class PushRow:
     last_error: str
     size: int
     sha256: str
+    from_agency: str = ""
 
 
 class Store(Protocol):

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 PUSH_COLUMNS = (
     "d.id, d.doc_id, d.agency, d.route, d.message_type, d.attempts, d.created_at, "
-    "d.next_attempt_at, d.quarantine, d.last_error, doc.size, doc.sha256"
+    "d.next_attempt_at, d.quarantine, d.last_error, doc.size, doc.sha256, doc.from_agency"
 )
 # Due: still open (queued; or fetched by pull before the system switched to push, never
 # acknowledged), not set aside, its time come. One state per query: the index
