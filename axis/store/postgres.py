@@ -99,9 +99,8 @@ def numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
 
 
-class PostgresStore(
-    PostgresTiers, GatewayPostgres, PushPostgres, Queries
-):  # docs/tiers.md, docs/gateway.md, docs/delivery.md
+# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md.
+class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
     """The PostgreSQL store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, dsn: str, pool_size: int = 10) -> None:

@@ -42,9 +42,8 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-class SqliteStore(
-    SqliteTiers, GatewaySqlite, PushSqlite, Queries
-):  # docs/tiers.md, docs/gateway.md, docs/delivery.md
+# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md.
+class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
     """The SQLite store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, path: str | Path) -> None:
