@@ -26,6 +26,7 @@ COMMANDS = (
     "codes",
     "conformance",
     "store",
+    "quarantine",
 )
 
 

@@ -157,6 +157,34 @@ class GatewayConfig:
 
 
 @dataclass(frozen=True)
+class DeliveryConfig:
+    """Push delivery and its queue manager (docs/delivery.md)."""
+
+    # Seconds the queue manager sleeps when nothing is due.
+    poll_interval_s: float = 1.0
+    # Deliveries handed to adapters at once, in all, and per connected system (endpoint).
+    max_in_flight: int = 64
+    max_in_flight_per_endpoint: int = 4
+    # Seconds before the 1st, 2nd, ... retry after a temporary failure; the last repeats.
+    backoff_s: list[float] = field(default_factory=lambda: [30.0, 120.0, 600.0, 1800.0, 3600.0])
+    # Each wait is stretched or shrunk by up to this fraction at random (no thundering herd).
+    jitter: float = 0.2
+    # Seconds after acceptance a push delivery may keep failing before it expires.
+    lifetime_s: float = 432000.0
+    # Consecutive temporary failures that open an endpoint's circuit, and seconds it stays
+    # open before one probe delivery is let through (half-open).
+    circuit_failures: int = 5
+    circuit_open_s: float = 60.0
+    # Seconds a taken delivery stays leased to this node; a node that dies mid-push lets it
+    # come due again after this (longer than any adapter's timeout).
+    lease_s: float = 300.0
+    # Due deliveries read from the store per query (memory stays flat however long the queue).
+    page_size: int = 100
+    # Per connected system: {mode = "pull" | "push", adapter = "http-push", ...adapter settings}.
+    systems: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Config:
     hub: HubConfig = field(default_factory=HubConfig)
     intake: IntakeConfig = field(default_factory=IntakeConfig)
@@ -169,6 +197,7 @@ class Config:
     upstream: UpstreamConfig = field(default_factory=UpstreamConfig)
     tiers: TiersConfig = field(default_factory=TiersConfig)
     gateway: GatewayConfig = field(default_factory=GatewayConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
 
     @property
     def hub_id(self) -> str:
@@ -214,6 +243,8 @@ def _section(name: str, cls: type, raw: Any) -> Any:
         choices = _CHOICES.get((name, key))
         if choices and value not in choices:
             raise ConfigError(f"{name}.{key} must be one of {', '.join(choices)}, got {value!r}")
+    if name == "delivery":
+        _check_delivery(raw)
     if name == "signature":
         for sender, mode in raw.get("per_sender", {}).items():
             if mode not in ("required", "optional", "off"):
@@ -224,6 +255,30 @@ def _section(name: str, cls: type, raw: Any) -> Any:
             if not path.startswith("/") or path.endswith("/") or "{" in path:
                 raise ConfigError(f"gateway.{key} must start with / and not end with /: {path!r}")
     return cls(**raw)
+
+
+def _check_delivery(raw: dict[str, Any]) -> None:
+    """The shape of [delivery]; each adapter checks its own settings (axis/delivery/registry.py)."""
+    backoff = raw.get("backoff_s", [1.0])
+    if not backoff or not all(isinstance(s, int | float) and s >= 0 for s in backoff):
+        raise ConfigError("delivery.backoff_s must be a non-empty list of seconds >= 0")
+    for system_id, settings in raw.get("systems", {}).items():
+        if not isinstance(settings, dict):
+            raise ConfigError(f"delivery.systems.{system_id} must be a table")
+        mode = settings.get("mode", "pull")
+        if mode not in ("pull", "push"):
+            raise ConfigError(f"delivery.systems.{system_id}.mode must be pull or push")
+        if mode == "push" and not isinstance(settings.get("adapter", "http-push"), str):
+            raise ConfigError(f"delivery.systems.{system_id}.adapter must be an adapter name")
+
+
+def push_systems(cfg: Config) -> dict[str, dict[str, Any]]:
+    """The connected systems delivered by push: system id -> their settings."""
+    return {
+        system_id: settings
+        for system_id, settings in cfg.delivery.systems.items()
+        if settings.get("mode", "pull") == "push"
+    }
 
 
 def from_dict(raw: dict[str, Any]) -> Config:

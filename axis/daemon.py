@@ -21,7 +21,9 @@ from axis import logs
 from axis.api.auth import Authenticator
 from axis.api.body import prepare_spool
 from axis.api.refusals import RefusalCounts
-from axis.config import Config
+from axis.config import Config, push_systems
+from axis.delivery import registry
+from axis.delivery.queue import QueueManager
 from axis.directory import Directory
 from axis.intake.checker import Checker, load_trust, trust_dir_for
 from axis.intake.env import Env
@@ -48,6 +50,7 @@ class Daemon:
     spool_dir: Path  # this process's folder for request bodies above 1 MiB (axis/api/body.py)
     refusals: RefusalCounts = field(default_factory=RefusalCounts)  # GET /stats
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    queue: QueueManager | None = None  # push delivery, when a system is pushed to
 
     @classmethod
     async def start(cls, cfg: Config) -> Daemon:
@@ -72,7 +75,23 @@ class Daemon:
             from axis import bridge
 
             bridge.start(daemon)
+        await daemon._start_delivery()
         return daemon
+
+    async def _start_delivery(self) -> None:
+        """The queue manager, when any connected system is delivered by push (docs/delivery.md);
+        each push system's adapter is built (and its settings checked) here, at start."""
+        pushed = push_systems(self.cfg)
+        if not pushed:
+            return
+        secrets = {system_id: await self.store.get_secret(system_id) or "" for system_id in pushed}
+        try:
+            adapters = registry.adapters_for(self.cfg, secrets)
+        except BaseException:
+            await self.close()
+            raise
+        self.queue = QueueManager(self.store, self.cfg.delivery, adapters)
+        self.spawn("queue-manager", self.queue.run)
 
     def spawn(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> asyncio.Task[None]:
         """Run ``work()`` in the background until the daemon closes. A task that ends with an

@@ -6,7 +6,7 @@ CATALOGUE, written ``class.subject.detail``: class 2 = success (or accepted with
 
 Subjects: 1 request/transport, 2 XML well-formedness and safety, 3 signature and certificate,
 4 schema and content, 5 routing and directory, 6 business rules, 7 store and system,
-8 authentication and authorisation.
+8 authentication and authorisation, 9 delivery by push.
 
 A rule that the ``lenient`` policy relaxes has two entries with the same subject.detail: the
 ``5.`` one (refused, strict) and the ``2.`` one (accepted with a warning, lenient).
@@ -629,6 +629,31 @@ _ENTRIES: tuple[Code, ...] = (
         "auth.bad-client-credentials",
         "POST /token: the client id and secret are not a connected system and its current secret; use the system id and secret the operator gave you (HTTP Basic or client_id/client_secret).",
         401,
+    ),
+    # 9 delivery by push (docs/delivery.md): in a delivery's last_error, seen by the sender
+    Code(
+        "5.9.1",
+        "delivery.expired",
+        "The recipient's endpoint did not take the document within delivery.lifetime_s (the last error follows); send it again once the recipient is reachable, or reach it another way.",
+        504,
+    ),
+    Code(
+        "5.9.2",
+        "delivery.refused-by-endpoint",
+        "The recipient's endpoint refused the pushed document for good (its answer follows); the recipient's operator must fix its endpoint or ask for the document again.",
+        502,
+    ),
+    Code(
+        "4.9.3",
+        "delivery.endpoint-unavailable",
+        "The recipient's endpoint did not take the document yet (no answer, busy or failing); the hub retries on its schedule, nothing to do.",
+        503,
+    ),
+    Code(
+        "4.9.4",
+        "delivery.quarantined",
+        "Delivering this document failed unexpectedly and it is set aside; the hub operator must look at the log and release it (axis quarantine release ID).",
+        500,
     ),
 )
 

@@ -402,6 +402,10 @@ async def main() -> None:
     print_comparison(versus)
     results = [asdict(r) for r in rows] + extras + [{"scenario": "stage costs", "rows": stages}]
     results.append({"scenario": "axis vs postfix", **versus})
+    if os.environ.get("BENCH_PUSH", "1") != "0":  # push beside pull (bench/push.py)
+        from bench import push
+
+        results += await push.main()
     (OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     from bench.chart import draw
 

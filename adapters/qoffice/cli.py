@@ -19,6 +19,7 @@ from aiohttp import web
 from adapters.qoffice import config as config_mod
 from adapters.qoffice.clerk import AutoClerk
 from adapters.qoffice.db import Database
+from adapters.qoffice.push import add_push_route
 from adapters.qoffice.registers import Registers
 from adapters.qoffice.sync import HubLink
 from adapters.qoffice.web import create_app
@@ -56,9 +57,9 @@ async def serve(config: config_mod.Config) -> None:
         hub = config.hub
         client = hub_client(hub, session, crlf=hub.sdk_crlf and not config.defects.no_crlf)
         link = HubLink(registers, client, hub.poll_interval_s)
-        runner = web.AppRunner(
-            create_app(registers, config.endpoint.token, link.outgoing_ready.set)
-        )
+        app = create_app(registers, config.endpoint.token, link.outgoing_ready.set)
+        add_push_route(app, link)  # the hub may deliver by push instead (docs/delivery.md)
+        runner = web.AppRunner(app)
         await runner.setup()
         host, _, port = config.endpoint.listen.rpartition(":")
         site = web.TCPSite(runner, host or "127.0.0.1", int(port))

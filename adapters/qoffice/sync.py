@@ -87,6 +87,15 @@ class HubLink:
         if fresh:
             self.outgoing_ready.set()
 
+    async def receive(self, delivery: str, to_agency: str, data: bytes, messagetype: str) -> bool:
+        """A package pushed by the hub (adapters/qoffice/push.py): stored as a pulled one is,
+        committed before this returns; False if it was stored already."""
+        fresh = await self._store(delivery, to_agency, data, messagetype)
+        log.info("stored" if fresh else "already-stored", delivery=delivery, to=to_agency)
+        if fresh:
+            self.outgoing_ready.set()
+        return fresh
+
     async def _store(self, delivery: str, to_agency: str, data: bytes, messagetype: str) -> bool:
         package = Incoming.read(data).package
         if messagetype == "edoc":

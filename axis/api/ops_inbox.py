@@ -18,6 +18,7 @@ from axis import logs
 from axis.api.auth import Caller
 from axis.api.bounded import Unbounded, ascii_int
 from axis.api.responses import ok
+from axis.config import push_systems
 from axis.daemon import Daemon
 from axis.errors import Rejected
 from axis.intake.statuses import NAMES
@@ -29,6 +30,7 @@ STATE_DESC = {
     "fetched": "Fetched, not yet acknowledged",
     "done": "Received (acknowledged done)",
     "fail": "The recipient reported a failure",
+    "expired": "Not delivered within the delivery lifetime (docs/delivery.md)",
 }
 # getSentEdocList without paging headers: the newest rows only (the list grows forever).
 SENT_DEFAULT_LIMIT = 1000
@@ -77,8 +79,15 @@ def _inbox_row(row: InboxRow) -> dict[str, str]:
     }
 
 
+def _pushed(daemon: Daemon, caller: Caller) -> bool:
+    """A push-routed system's deliveries never show in its pull inbox (docs/delivery.md)."""
+    return caller.system_id in push_systems(daemon.cfg)
+
+
 async def received_list(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
     limit, offset = _paging(caller)
+    if _pushed(daemon, caller):
+        return ok(data=[])
     rows = await daemon.store.list_received(
         caller.system_id, _message_type(caller, "edoc"), limit, offset
     )
@@ -86,10 +95,14 @@ async def received_list(daemon: Daemon, caller: Caller, request: web.Request) ->
 
 
 async def count_edoc(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
+    if _pushed(daemon, caller):
+        return ok(count=0)
     return ok(count=await daemon.store.count_received(caller.system_id, "edoc"))
 
 
 async def count_status(daemon: Daemon, caller: Caller, request: web.Request) -> web.Response:
+    if _pushed(daemon, caller):
+        return ok(count=0)
     return ok(count=await daemon.store.count_received(caller.system_id, "status"))
 
 

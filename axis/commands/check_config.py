@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from axis import config as config_mod
+from axis.delivery import registry
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,5 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     cfg = config_mod.load(args.config)
     for key, value, is_default in config_mod.effective(cfg):
+        if key == "delivery.systems":
+            continue  # below, one line each, secrets hidden
         print(f"{key} = {value!r}{'  (default)' if is_default else ''}")
+    # Each push system's adapter checks its own settings (ConfigError names the bad key).
+    for line in registry.describe(cfg):
+        print(line)
     return 0

@@ -15,6 +15,7 @@ from aiohttp import web
 
 from axis.api.ops_inbox import STATE_DESC, acknowledge, base64_json, fetch_package, own_delivery
 from axis.api.ops_send import MESSAGE_TYPES, check_sender, outcome, run_intake
+from axis.config import push_systems
 from axis.daemon import Daemon
 from axis.errors import Rejected
 from axis.gateway.answers import dumps, ok
@@ -50,6 +51,8 @@ async def inbox(daemon: Daemon, system_id: str, request: web.Request) -> web.Res
     """GET vanbans[?type=edoc|status&limit=&offset=]: what waits for the system's units."""
     message_type = _message_type(request.query.get("type", "edoc"))
     limit, offset = paging(request)
+    if system_id in push_systems(daemon.cfg):  # pushed, never pulled (docs/delivery.md)
+        return ok([])
     rows = await daemon.store.list_received(system_id, message_type, limit, offset)
     return ok([inbox_row(row) for row in rows])
 

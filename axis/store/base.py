@@ -205,6 +205,25 @@ class OutboxRow:
     attempts: int
 
 
+@dataclass(frozen=True)
+class PushRow:
+    """A push-routed delivery as the queue manager sees it (axis/delivery/queue.py)."""
+
+    delivery_id: str
+    doc_id: str
+    agency: str
+    route: str
+    message_type: str
+    attempts: int
+    created_at: str
+    next_attempt_at: str
+    quarantine: str
+    last_error: str
+    size: int
+    sha256: str
+    from_agency: str = ""
+
+
 class Store(Protocol):
     """Domain methods over the durable store; see axis/store/sqlite.py."""
 
@@ -311,3 +330,37 @@ class Store(Protocol):
     async def list_unit_agencies(
         self, unit: str, limit: int | None = None, offset: int = 0
     ) -> list[AgencyRow]: ...  # ids ending in .<unit> (L##: a province), by id
+
+    # -- push delivery (axis/delivery/; migration 006; push_sqlite.py, push_postgres.py) ----
+    async def push_take(self, route: str, now: str, lease_until: str, limit: int) -> list[PushRow]:
+        """Up to ``limit`` queued deliveries of ``route`` due at ``now`` (oldest due first),
+        each leased until ``lease_until`` (its next_attempt_at): no other taker gets them
+        meanwhile, on any node. Pages through the queue: never more than ``limit`` rows."""
+        ...
+
+    async def push_document(self, doc_id: str, inline_up_to: int) -> bytes | BlobReader:
+        """A document's stored bytes for pushing (no delivery state changes)."""
+        ...
+
+    async def push_done(self, delivery_id: str, system_id: str, detail: str) -> bool:
+        """Pushed and committed by the endpoint: state done (as a pull ``done`` ack)."""
+        ...
+
+    async def push_retry(self, delivery_id: str, next_attempt_at: str, error: str) -> None:
+        """A temporary failure: counted, tried again at ``next_attempt_at``."""
+        ...
+
+    async def push_give_up(self, delivery_id: str, system_id: str, state: str, error: str) -> bool:
+        """Final failure: state ``fail`` (the endpoint refused) or ``expired`` (lifetime)."""
+        ...
+
+    async def push_expire(self, route: str, accepted_before: str, now: str, reason: str) -> int:
+        """Every due (not leased) queued delivery of ``route`` accepted before
+        ``accepted_before`` becomes ``expired``: ``reason`` + its last error. How many."""
+        ...
+
+    async def push_quarantine(self, delivery_id: str, reason: str) -> None: ...
+    async def push_quarantined(self, limit: int = 100) -> list[PushRow]: ...
+    async def push_release(self, delivery_id: str) -> bool:
+        """Back in the queue, due at once; False if it was not quarantined."""
+        ...

@@ -39,6 +39,7 @@ from axis.store.migrate import migrations
 from axis.store.postgres_blobs import PgBlob
 from axis.store.postgres_intake import write_incoming
 from axis.store.postgres_leases import Leases
+from axis.store.push_postgres import PushPostgres
 from axis.store.sqlite import now
 from axis.store.sqlite_queries import Queries
 from axis.store.tiers_postgres import PostgresTiers
@@ -98,7 +99,8 @@ def numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
 
 
-class PostgresStore(PostgresTiers, GatewayPostgres, Queries):  # docs/tiers.md, docs/gateway.md
+# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md.
+class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
     """The PostgreSQL store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, dsn: str, pool_size: int = 10) -> None:

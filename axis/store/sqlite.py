@@ -27,6 +27,7 @@ from axis.errors import StoreUnavailable
 from axis.store.base import AgencyRow, NewDelivery, NewDocument, Refusal, StatusEffect
 from axis.store.gateway_sqlite import GatewaySqlite
 from axis.store.migrate import migrations
+from axis.store.push_sqlite import PushSqlite
 from axis.store.replay import ReplayCache
 from axis.store.sqlite_blobs import StoredBlob
 from axis.store.sqlite_intake import GroupCommit, Incoming, Item, write_batch
@@ -41,7 +42,8 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-class SqliteStore(SqliteTiers, GatewaySqlite, Queries):  # docs/tiers.md, docs/gateway.md
+# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md.
+class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
     """The SQLite store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, path: str | Path) -> None:

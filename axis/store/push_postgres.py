@@ -1,0 +1,141 @@
+"""Push delivery on PostgreSQL: due deliveries leased across nodes, and their outcomes.
+
+Part of the PostgreSQL store (mixed into PostgresStore). Taking a page is the store's leasing
+(postgres_leases.py) applied to the delivery rows themselves: one UPDATE picks the due rows
+``FOR UPDATE SKIP LOCKED`` (two nodes taking at once get disjoint pages, neither waits) and
+sets their next_attempt_at to the lease's expiry, so a node that dies mid-push lets its
+deliveries come due again once the lease runs out, and no two nodes push one delivery at once.
+Outcomes are conditional UPDATEs (only a delivery still open: queued, or fetched before a switch to push), like acknowledgements.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from axis.store.base import PushRow
+from axis.store.postgres_blobs import PgBlob
+from axis.store.push_sqlite import EXPIRE, EXPIRE_EVENTS, OPEN_STATES, PUSH_COLUMNS, QUARANTINED
+from axis.store.push_sqlite import now as _now
+
+TAKE = (
+    "WITH due AS (SELECT d.id FROM deliveries d WHERE d.route = $1 AND d.state = $5 "
+    "AND d.quarantine = '' AND d.next_attempt_at <= $2 ORDER BY d.next_attempt_at, d.id "
+    "LIMIT $4 FOR UPDATE SKIP LOCKED), "
+    "taken AS (UPDATE deliveries t SET next_attempt_at = $3 FROM due WHERE t.id = due.id "
+    "RETURNING t.*) "
+    f"SELECT {PUSH_COLUMNS} "
+    "FROM taken d JOIN documents doc ON doc.id = d.doc_id ORDER BY d.id"
+)
+
+
+def _dollars(sql: str) -> str:
+    """The shared ``?`` SQL with PostgreSQL's ``$n`` (as postgres.numbered, which imports us)."""
+    count = iter(range(1, 100))
+    return re.sub(r"\?", lambda _: f"${next(count)}", sql)
+
+
+EXPIRE_PG, EXPIRE_EVENTS_PG = _dollars(EXPIRE), _dollars(EXPIRE_EVENTS)
+
+
+class PushPostgres:
+    """Mixin over PostgresStore's transaction, reader and value fetcher."""
+
+    def transaction(self) -> Any:
+        raise NotImplementedError
+
+    async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    async def _fetchval(self, sql: str, *params: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    async def _event(conn: Any, kind: str, at: str, **fields: str) -> None:
+        raise NotImplementedError
+
+    async def push_take(self, route: str, now: str, lease_until: str, limit: int) -> list[PushRow]:
+        async with self.transaction() as conn:
+            rows: list[Any] = []
+            for state in OPEN_STATES:
+                if len(rows) < limit:
+                    rows += await conn.fetch(
+                        TAKE, route, now, lease_until, limit - len(rows), state
+                    )
+        return [PushRow(*row) for row in rows]
+
+    async def push_document(self, doc_id: str, inline_up_to: int) -> bytes | PgBlob:
+        rows = await self._read(
+            "SELECT CASE WHEN size <= ? THEN data END, size, data IS NULL FROM documents "
+            "WHERE id = ?",
+            (inline_up_to, doc_id),
+        )
+        if not rows:
+            raise KeyError(doc_id)
+        data, size, in_chunks = rows[0]
+        return bytes(data) if data is not None else PgBlob(self._fetchval, doc_id, size, in_chunks)
+
+    async def push_done(self, delivery_id: str, system_id: str, detail: str) -> bool:
+        return await self._final(delivery_id, system_id, "done", "", detail)
+
+    async def push_give_up(self, delivery_id: str, system_id: str, state: str, error: str) -> bool:
+        return await self._final(delivery_id, system_id, state, error, error)
+
+    async def _final(
+        self, delivery_id: str, system_id: str, state: str, error: str, detail: str
+    ) -> bool:
+        at = _now()
+        async with self.transaction() as conn:
+            changed = await conn.fetchval(
+                "UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3, "
+                "attempts = attempts + 1, next_attempt_at = '' WHERE id = $4 "
+                "AND state IN ('queued', 'fetched') RETURNING 1",
+                state, error, at, delivery_id,
+            )  # fmt: skip
+            if changed:
+                kind = "pushed" if state == "done" else f"push-{state}"
+                await self._event(
+                    conn, kind, at, delivery_id=delivery_id, system_id=system_id, detail=detail
+                )
+        return bool(changed)
+
+    async def push_retry(self, delivery_id: str, next_attempt_at: str, error: str) -> None:
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $1, "
+                "last_error = $2, updated_at = $3 WHERE id = $4 AND state IN ('queued', 'fetched')",
+                next_attempt_at, error[:1000], _now(), delivery_id,
+            )  # fmt: skip
+
+    async def push_expire(self, route: str, accepted_before: str, now: str, reason: str) -> int:
+        at, where = _now(), (route, now, accepted_before)
+        async with self.transaction() as conn:
+            await conn.execute(EXPIRE_EVENTS_PG, at, reason, *where)
+            status = await conn.execute(EXPIRE_PG, at, reason, *where)
+        return int(status.split()[-1])
+
+    async def push_quarantine(self, delivery_id: str, reason: str) -> None:
+        at = _now()
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, quarantine = $1, updated_at = $2 "
+                "WHERE id = $3 AND state IN ('queued', 'fetched')",
+                reason[:1000] or "quarantined", at, delivery_id,
+            )  # fmt: skip
+            await self._event(conn, "quarantined", at, delivery_id=delivery_id, detail=reason)
+
+    async def push_quarantined(self, limit: int = 100) -> list[PushRow]:
+        return [PushRow(*row) for row in await self._read(QUARANTINED, (limit,))]
+
+    async def push_release(self, delivery_id: str) -> bool:
+        at = _now()
+        async with self.transaction() as conn:
+            changed = await conn.fetchval(
+                "UPDATE deliveries SET quarantine = '', next_attempt_at = '', updated_at = $1 "
+                "WHERE id = $2 AND quarantine > '' RETURNING 1",
+                at, delivery_id,
+            )  # fmt: skip
+            if changed:
+                await self._event(conn, "released", at, delivery_id=delivery_id)
+        return bool(changed)

@@ -1,0 +1,194 @@
+"""Push delivery on SQLite: the queue manager's page of due deliveries and its outcomes.
+
+Part of the SQLite store (mixed into SqliteStore). One process owns the file, so taking a page
+is one write transaction: read the due rows, push their next_attempt_at to the lease's expiry.
+Outcomes ride the group commit like acknowledgements do (sqlite_intake.py). The schedule lives
+on the delivery row (migration 006); docs/delivery.md has the rules.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import aiosqlite
+
+from axis.store.base import PushRow
+from axis.store.sqlite_blobs import StoredBlob
+
+if TYPE_CHECKING:
+    from axis.store.sqlite_intake import GroupCommit
+
+PUSH_COLUMNS = (
+    "d.id, d.doc_id, d.agency, d.route, d.message_type, d.attempts, d.created_at, "
+    "d.next_attempt_at, d.quarantine, d.last_error, doc.size, doc.sha256, doc.from_agency"
+)
+# Due: still open (queued; or fetched by pull before the system switched to push, never
+# acknowledged), not set aside, its time come. One state per query: the index
+# deliveries_push_due (route, state, quarantine, next_attempt_at) then answers it in order,
+# without sorting the whole backlog.
+OPEN_STATES = ("queued", "fetched")
+DUE = (
+    f"SELECT {PUSH_COLUMNS} FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
+    "WHERE d.route = ? AND d.state = ? AND d.quarantine = '' AND d.next_attempt_at <= ? "
+    "ORDER BY d.next_attempt_at, d.id LIMIT ?"
+)
+QUARANTINED = (
+    f"SELECT {PUSH_COLUMNS} FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
+    "WHERE d.quarantine > '' AND d.state IN ('queued', 'fetched') ORDER BY d.updated_at, d.id LIMIT ?"
+)
+
+# Expire in bulk (a circuit kept them from being tried): an event each, then the state. Leased
+# rows (next_attempt_at > now: in flight, as backoff never passes the lifetime) are left to
+# their attempt.
+EXPIRABLE = (
+    "FROM deliveries WHERE route = ? AND state IN ('queued', 'fetched') AND quarantine = '' "
+    "AND next_attempt_at <= ? AND created_at < ?"
+)
+EXPIRE_EVENTS = (
+    "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, detail) "
+    f"SELECT ?, 'push-expired', doc_id, id, agency, route, ? {EXPIRABLE}"
+)
+EXPIRE = (
+    "UPDATE deliveries SET state = 'expired', updated_at = ?, next_attempt_at = '', "
+    "last_error = substr(? || CASE WHEN last_error = '' THEN '' ELSE '; last error: ' || "
+    f"last_error END, 1, 1000) WHERE id IN (SELECT id {EXPIRABLE})"
+)
+
+
+def now() -> str:
+    """The store's time format (as sqlite.now, which imports this module)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+store_time = now  # for methods whose ``now`` parameter is the queue manager's clock
+
+
+class PushSqlite:
+    """Mixin over SqliteStore's writer transaction, group commit and reader."""
+
+    path: str
+    _group: GroupCommit
+
+    def transaction(self) -> Any:
+        raise NotImplementedError
+
+    async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        raise NotImplementedError
+
+    @staticmethod
+    async def _event(
+        conn: aiosqlite.Connection, kind: str, at: str, doc_id: str = "", **fields: str
+    ) -> None:
+        raise NotImplementedError
+
+    async def push_take(self, route: str, now: str, lease_until: str, limit: int) -> list[PushRow]:
+        taken: list[PushRow] = []
+
+        async def take(conn: aiosqlite.Connection) -> None:
+            rows: list[sqlite3.Row] = []
+            for state in OPEN_STATES:
+                if len(rows) < limit:
+                    rows += await conn.execute_fetchall(DUE, (route, state, now, limit - len(rows)))
+            await conn.executemany(
+                "UPDATE deliveries SET next_attempt_at = ? WHERE id = ?",
+                [(lease_until, row[0]) for row in rows],
+            )
+            taken.extend(PushRow(*row) for row in rows)
+
+        # Riding the group commit: takes for several endpoints share one transaction.
+        await self._group.submit(take)
+        return taken
+
+    async def push_document(self, doc_id: str, inline_up_to: int) -> bytes | StoredBlob:
+        rows = await self._read(
+            "SELECT CASE WHEN size <= ? THEN data END, size FROM documents WHERE id = ?",
+            (inline_up_to, doc_id),
+        )
+        if not rows:
+            raise KeyError(doc_id)
+        data, size = rows[0]
+        return bytes(data) if data is not None else StoredBlob(self.path, doc_id, size)
+
+    async def push_done(self, delivery_id: str, system_id: str, detail: str) -> bool:
+        return await self._final(delivery_id, system_id, "done", "", detail)
+
+    async def push_give_up(self, delivery_id: str, system_id: str, state: str, error: str) -> bool:
+        return await self._final(delivery_id, system_id, state, error, error)
+
+    async def _final(
+        self, delivery_id: str, system_id: str, state: str, error: str, detail: str
+    ) -> bool:
+        at, changed = now(), False
+
+        async def write(conn: aiosqlite.Connection) -> None:
+            nonlocal changed
+            cursor = await conn.execute(
+                "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ?, "
+                "attempts = attempts + 1, next_attempt_at = '' WHERE id = ? AND state IN ('queued', 'fetched')",
+                (state, error, at, delivery_id),
+            )
+            changed = cursor.rowcount > 0
+            if changed:
+                kind = "pushed" if state == "done" else f"push-{state}"
+                await self._event(
+                    conn, kind, at, delivery_id=delivery_id, system_id=system_id, detail=detail
+                )
+
+        await self._group.submit(write)
+        return changed
+
+    async def push_retry(self, delivery_id: str, next_attempt_at: str, error: str) -> None:
+        at = now()
+
+        async def write(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, "
+                "last_error = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'fetched')",
+                (next_attempt_at, error[:1000], at, delivery_id),
+            )
+
+        await self._group.submit(write)
+
+    async def push_expire(self, route: str, accepted_before: str, now: str, reason: str) -> int:
+        at, count = store_time(), 0
+
+        async def write(conn: aiosqlite.Connection) -> None:
+            nonlocal count
+            where = (route, now, accepted_before)
+            await conn.execute(EXPIRE_EVENTS, (at, reason, *where))
+            cursor = await conn.execute(EXPIRE, (at, reason, *where))
+            count = cursor.rowcount
+
+        await self._group.submit(write)
+        return count
+
+    async def push_quarantine(self, delivery_id: str, reason: str) -> None:
+        at = now()
+
+        async def write(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, quarantine = ?, updated_at = ? "
+                "WHERE id = ? AND state IN ('queued', 'fetched')",
+                (reason[:1000] or "quarantined", at, delivery_id),
+            )
+            await self._event(conn, "quarantined", at, delivery_id=delivery_id, detail=reason)
+
+        await self._group.submit(write)
+
+    async def push_quarantined(self, limit: int = 100) -> list[PushRow]:
+        return [PushRow(*row) for row in await self._read(QUARANTINED, (limit,))]
+
+    async def push_release(self, delivery_id: str) -> bool:
+        at = now()
+        async with self.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE deliveries SET quarantine = '', next_attempt_at = '', updated_at = ? "
+                "WHERE id = ? AND quarantine > ''",
+                (at, delivery_id),
+            )
+            if cursor.rowcount:
+                await self._event(conn, "released", at, delivery_id=delivery_id)
+            return cursor.rowcount > 0
