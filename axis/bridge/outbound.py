@@ -1,7 +1,7 @@
 """Forwarding up: the outbox loop that hands deliveries routed ``upstream:<name>`` to the
 upstream adapter (axis/delivery/upstream.py) and records each outcome (docs/tiers.md).
 
-A minimal stand-in for the queue manager (axis/delivery/, another issue), to be replaced by it.
+Its own loop, not yet the queue manager (axis/delivery/queue.py): folding it in is open work.
 A delivery is closed only after the upstream committed and answered (done, "forwarded to ...")
 or refused for good (fail, with the upstream's code: the sender's list shows it). While the
 upstream is down the deliveries stay open here and say where they wait ("waiting at <this
@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 
 from axis import logs
-from axis.bridge.protocol import Outbound, Outcome
+from axis.delivery import Outbound, Outcome
 from axis.delivery.upstream import UpstreamAdapter
 from axis.errors import StoreUnavailable
 from axis.store.base import OutboxRow, Store
@@ -72,5 +72,6 @@ class Outbox:
 
         return Outbound(
             row.delivery_id, row.doc_id, row.agency, self.adapter.route, row.message_type,
-            row.attempts + 1, read, from_agency=row.from_agency, accepted_at=row.created_at,
+            row.attempts + 1, from_agency=row.from_agency, accepted_at=row.created_at,
+            source=read,
         )  # fmt: skip

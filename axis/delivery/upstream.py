@@ -21,8 +21,8 @@ from typing import Any, ClassVar
 import aiohttp
 
 from adapters.vxp.client import VxpClient, VxpError
-from axis.bridge.protocol import Outbound, Outcome, Result
 from axis.config import Config
+from axis.delivery import Outbound, Outcome, Result
 from axis.edxml.trace import append_trace
 
 _REMEMBERED = 10_000  # forwarded documents kept in memory (fan-out within one outbox pass)
