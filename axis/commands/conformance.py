@@ -85,7 +85,7 @@ def _target(args: argparse.Namespace) -> Target:
     if args.credentials:
         systems += read_systems(Path(args.credentials))
     elif not args.system and (demo / "systems.json").is_file():
-        systems += read_systems(demo / "systems.json")
+        systems += read_systems(demo / "systems.json", args.target)
     if args.system:
         systems.insert(0, System(args.system, args.secret or "", tuple(args.agency)))
     pki = Path(args.pki) if args.pki else demo / "pki"

@@ -43,10 +43,17 @@ class Party:
         return f"{self.agency} via {self.system.system_id}"
 
 
-def read_systems(path: Path) -> list[System]:
-    """systems.json as ``axis serve --demo`` writes it: [{system_id, secret, agencies}]."""
+def read_systems(path: Path, endpoint: str = "") -> list[System]:
+    """systems.json as ``axis serve --demo`` writes it: [{system_id, secret, agencies}]. The
+    demo network's file also says which hub each system talks to (``endpoint``): given the
+    target's ``endpoint``, only that hub's systems are kept."""
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return [System(s["system_id"], s["secret"], tuple(s.get("agencies", ()))) for s in raw]
+    wanted = endpoint.rstrip("/")
+    return [
+        System(s["system_id"], s["secret"], tuple(s.get("agencies", ())))
+        for s in raw
+        if not wanted or str(s.get("endpoint", wanted)).rstrip("/") == wanted
+    ]
 
 
 @dataclass
