@@ -33,14 +33,21 @@ import asyncpg
 from asyncpg.transaction import Transaction
 
 from axis.errors import StoreUnavailable
-from axis.store.base import AgencyRow, NewDelivery, NewDocument, Refusal, StatusEffect
+from axis.store.base import (
+    AgencyRow,
+    InboxRow,
+    NewDelivery,
+    NewDocument,
+    Refusal,
+    StatusEffect,
+)
 from axis.store.gateway_postgres import GatewayPostgres
 from axis.store.migrate import migrations
 from axis.store.postgres_blobs import PgBlob
 from axis.store.postgres_intake import write_incoming
 from axis.store.postgres_leases import Leases
 from axis.store.sqlite import now
-from axis.store.sqlite_queries import Queries
+from axis.store.sqlite_queries import FETCH_SELECT, Queries
 from axis.store.tiers_postgres import PostgresTiers
 
 # Errors that mean "the database cannot serve us right now", not "this request is wrong".
@@ -61,6 +68,20 @@ ACQUIRE_TIMEOUT_S = 10.0
 PRUNE_EVERY_S = 30.0
 # Held while one node migrates, so nodes starting together do not race (pg_advisory_lock id).
 MIGRATION_LOCK = 0x61786973  # "axis"
+
+
+# A fetch in one round trip: count the attempt, move queued -> fetched, and record the
+# "fetched" event only when this statement made that move (the row lock decides, whatever
+# node fetches at the same moment).
+MARK_FETCHED = (
+    "WITH before AS (SELECT id, state FROM deliveries WHERE id = $2 FOR UPDATE), "
+    "marked AS (UPDATE deliveries d SET attempts = d.attempts + 1, "
+    "updated_at = CASE WHEN before.state = 'queued' THEN $1 ELSE d.updated_at END, "
+    "state = CASE WHEN before.state = 'queued' THEN 'fetched' ELSE d.state END "
+    "FROM before WHERE d.id = before.id RETURNING before.state AS was) "
+    "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, detail) "
+    "SELECT $1, 'fetched', '', $2, '', $3, '' FROM marked WHERE was = 'queued'"
+)
 
 
 def lock_id(key: str) -> int:
@@ -352,7 +373,9 @@ class PostgresStore(PostgresTiers, GatewayPostgres, Queries):  # docs/tiers.md, 
         async with self.transaction() as conn:
             await conn.execute("SELECT 1 FROM agencies WHERE id = $1 FOR UPDATE", agency_id)
             waiting = await conn.fetchval(
-                "SELECT count(*) FROM deliveries WHERE agency = $1 AND state != 'done'", agency_id
+                "SELECT count(*) FROM deliveries WHERE agency = $1 "
+                "AND state IN ('queued', 'fetched', 'fail')",  # the index seeks; != would walk
+                agency_id,
             )
             if waiting:
                 return int(waiting)
@@ -413,31 +436,27 @@ class PostgresStore(PostgresTiers, GatewayPostgres, Queries):  # docs/tiers.md, 
     ) -> bytes | PgBlob | None:
         """fetch(), but a document larger than ``inline_up_to`` bytes (or stored in chunks)
         comes back as a PgBlob that reads it chunk by chunk."""
-        rows = await self._read(
-            "SELECT CASE WHEN (? < 0 OR doc.size <= ?) THEN doc.data END, doc.id, doc.size, "
-            "doc.data IS NULL FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
-            "WHERE d.id = ?",
-            (inline_up_to, inline_up_to, delivery_id),
-        )
-        if not rows:
+        found = await self._fetch(delivery_id, system_id, inline_up_to, mine_only=False)
+        return found[1] if found else None
+
+    async def fetch_delivery(
+        self, delivery_id: str, system_id: str, inline_up_to: int
+    ) -> tuple[InboxRow, bytes | PgBlob] | None:
+        """getEdoc's ownership check and fetch in one read (base.Store.fetch_delivery)."""
+        return await self._fetch(delivery_id, system_id, inline_up_to, mine_only=True)
+
+    async def _fetch(
+        self, delivery_id: str, system_id: str, inline_up_to: int, *, mine_only: bool
+    ) -> tuple[InboxRow, bytes | PgBlob] | None:
+        rows = await self._read(FETCH_SELECT, (inline_up_to, inline_up_to, delivery_id))
+        if not rows or (mine_only and rows[0][5] != system_id):
             return None
-        data, doc_id, size, in_chunks = rows[0]
-        at = now()
-        async with self.transaction() as conn:
-            before = await conn.fetchval(
-                "SELECT state FROM deliveries WHERE id = $1 FOR UPDATE", delivery_id
-            )
-            await conn.execute(
-                "UPDATE deliveries SET attempts = attempts + 1, updated_at = CASE WHEN state = "
-                "'queued' THEN $1 ELSE updated_at END, state = CASE WHEN state = 'queued' THEN "
-                "'fetched' ELSE state END WHERE id = $2",
-                at, delivery_id,
-            )  # fmt: skip
-            if before == "queued":
-                await self._event(conn, "fetched", at, delivery_id=delivery_id, system_id=system_id)
+        row, (data, size, in_chunks) = InboxRow(*rows[0][:10]), rows[0][10:13]
+        async with self._connection() as conn:  # one statement, its own transaction
+            await conn.execute(MARK_FETCHED, now(), delivery_id, system_id)
         if data is not None:
-            return bytes(data)
-        return PgBlob(self._fetchval, doc_id, size, in_chunks)
+            return row, bytes(data)
+        return row, PgBlob(self._fetchval, row.doc_id, size, in_chunks)
 
     async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> bool:
         """Record done/fail; False when the delivery was already done (final). A conditional
