@@ -84,6 +84,28 @@ MARK_FETCHED = (
 )
 
 
+# Every request records its key: this statement's commit does not wait for the WAL flush
+# (synchronous_commit off for this one transaction only; docs/decisions.md "Replay keys
+# committed without waiting for the disk"): 0.65 -> 0.15 ms per request measured here.
+FIRST_USE = (
+    "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) "
+    "INSERT INTO replay_keys (key, expires_at) "
+    "SELECT $1, now() + make_interval(secs => $2) FROM relaxed ON CONFLICT (key) DO UPDATE "
+    "SET expires_at = EXCLUDED.expires_at WHERE replay_keys.expires_at < now() RETURNING 1"
+)
+
+
+# An acknowledgement in one round trip (was BEGIN, UPDATE, INSERT, COMMIT): the conditional
+# UPDATE decides (done is final), and its event is written only when it changed the row.
+ACKNOWLEDGE = (
+    "WITH changed AS (UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3 "
+    "WHERE id = $4 AND state <> 'done' RETURNING id), "
+    "logged AS (INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, detail) "
+    "SELECT $3, $1, '', id, '', $5, $6 FROM changed) "
+    "SELECT count(*) FROM changed"
+)
+
+
 def lock_id(key: str) -> int:
     """A claim key as a signed 64-bit advisory lock id (a collision only serialises more)."""
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
@@ -292,19 +314,16 @@ class PostgresStore(PostgresTiers, GatewayPostgres, Queries):  # docs/tiers.md, 
 
     async def first_use(self, key: str, keep_s: float) -> bool:
         digest = bytes.fromhex(key)[:16]  # key: the verified HMAC, 64 hex digits
-        async with self._connection() as conn:
-            if time.monotonic() >= self._next_prune:
-                self._next_prune = time.monotonic() + PRUNE_EVERY_S
-                await conn.execute("DELETE FROM replay_keys WHERE expires_at < now()")
-            # Inserted, or an expired row taken over: first use. A live row: a replay.
-            row = await conn.fetchrow(
-                "INSERT INTO replay_keys (key, expires_at) "
-                "VALUES ($1, now() + make_interval(secs => $2)) ON CONFLICT (key) DO UPDATE "
-                "SET expires_at = EXCLUDED.expires_at WHERE replay_keys.expires_at < now() "
-                "RETURNING 1",
-                digest, float(keep_s),
-            )  # fmt: skip
-            return row is not None
+        if self._pool is None:
+            raise StoreUnavailable("the store is closed")
+        # Never a claim's connection: FIRST_USE relaxes the commit of the transaction it runs in.
+        with _transient():
+            async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
+                if time.monotonic() >= self._next_prune:
+                    self._next_prune = time.monotonic() + PRUNE_EVERY_S
+                    await conn.execute("DELETE FROM replay_keys WHERE expires_at < now()")
+                # Inserted, or an expired row taken over: first use. A live row: a replay.
+                return await conn.fetchrow(FIRST_USE, digest, float(keep_s)) is not None
 
     # -- systems and directory writes -----------------------------------------------------
 
@@ -463,16 +482,10 @@ class PostgresStore(PostgresTiers, GatewayPostgres, Queries):  # docs/tiers.md, 
         UPDATE decides, whatever node answers: done is final; fail may be followed by fail or
         done (the recipient retried); of two nodes acknowledging at once, one changes it."""
         at, state = now(), "done" if ok else "fail"
-        async with self.transaction() as conn:
+        async with self._connection() as conn:  # one statement, its own transaction
             changed = await conn.fetchval(
-                "UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3 "
-                "WHERE id = $4 AND state <> 'done' RETURNING 1",
-                state, "" if ok else error, at, delivery_id,
-            )  # fmt: skip
-            if changed:
-                await self._event(
-                    conn, state, at, delivery_id=delivery_id, system_id=system_id, detail=error
-                )
+                ACKNOWLEDGE, state, "" if ok else error, at, delivery_id, system_id, error
+            )
             return bool(changed)
 
 
