@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 
 
 def draw(rows: list[Any], path: Path) -> None:
-    names = [r.scenario for r in rows]
+    names = [f"{r.scenario} {r.backend}x{r.workers}" for r in rows]
     x = range(len(rows))
     fig, axes = plt.subplots(2, 2, figsize=(12, 8))
     ax = axes[0][0]

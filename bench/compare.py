@@ -44,6 +44,7 @@ def comparison(
             line: dict[str, Any] = {
                 "size_kb": kb,
                 "workers": row.workers,
+                "backend": row.backend,
                 "axis_e2e_per_s": round(row.e2e_per_s, 1),
                 "axis_intake_per_s": round(row.intake_per_s, 1),
                 "hub_cpu_ms_per_delivered": round(row.e2e_hub_cpu_ms, 3),
@@ -77,13 +78,13 @@ def print_comparison(versus: dict[str, Any]) -> None:
     for why in versus["postfix_skipped"]:
         print(f"   postfix: skipped ({why})")
     print(
-        f"{'size':>6} {'wk':>2} {'axis e2e':>9} {'postfix e2e':>12} {'ratio':>6}"
+        f"{'size':>6} {'node':>10} {'axis e2e':>9} {'postfix e2e':>12} {'ratio':>6}"
         f" {'axis in':>8} {'postfix in':>11} {'ratio':>6}"
         f" {'hub ms':>7} {'lib ms':>7} {'cpu÷lib':>8} {'gen ms':>7}  bottleneck"
     )
     for r in versus["rows"]:
         print(
-            f"{r['size_kb']:>4}KB {r['workers']:>2} {r['axis_e2e_per_s']:9.0f}"
+            f"{r['size_kb']:>4}KB {r['backend'] + 'x' + str(r['workers']):>10} {r['axis_e2e_per_s']:9.0f}"
             f" {_span(r.get('postfix_e2e_per_s')):>12} {r.get('e2e_ratio', float('nan')):6.2f}"
             f" {r['axis_intake_per_s']:8.0f} {_span(r.get('postfix_accept_per_s')):>11}"
             f" {r.get('intake_ratio', float('nan')):6.2f}"

@@ -33,7 +33,7 @@ async def measure(trust_dir: Path, packages: list[bytes], recipients: list[str])
                 checked = checker.check(data)
                 sender = checked.package.sender.organ_id
                 ctx = Intake(
-                    data, "floor", sender, "edoc", datetime.now().astimezone(), checked=checked
+                    data, "floor", sender, "edoc", datetime.now().astimezone(), check_result=checked
                 )
                 ctx.findings = list(checked.findings)
                 await store.save_incoming(

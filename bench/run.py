@@ -7,8 +7,12 @@ For each scenario (package size x recipients) it measures, in one run:
 - the floor: the same packages through parse + schema + verify + commit in this process;
 - hub CPU seconds and peak RSS.
 Then a 50 MB package (RSS growth vs size). The load generator's own CPU is measured next to
-the hub's, and each end-to-end row says which side was saturated. When this axis has
-`axis serve --workers N`, the single-recipient scenarios run again on 2 workers.
+the hub's, and each end-to-end row says which side was saturated.
+
+Nodes (issue 9): every scenario runs on one SQLite node; the single-recipient ones run again on
+one PostgreSQL node and on two (`axis serve --workers 2`), each PostgreSQL hub on a fresh
+database this run creates and drops (bench/pgdb.py). The "nodes" table gives each one's rates
+as a ratio of the SQLite node's, side by side in this run.
 
 The anchor: a private Postfix (bench/postfix.py) relays the same sizes before and after the
 hub runs; the comparison table (axis / Postfix, and hub CPU per delivered package / the
@@ -17,7 +21,8 @@ library's per-package check cost of this same run) closes the output.
 Results go to bench/results.json and bench/results.png. Environment knobs: BENCH_SCALE
 (default 1.0) scales package counts; BENCH_QUEUE_DEPTH (default 50000, 0 = skip) sets the
 queue-depth RSS check; BENCH_POSTFIX=0 skips the anchor; BENCH_TIERS=0 skips the
-cross-province run through three hubs (bench/tiers.py).
+cross-province run through three hubs (bench/tiers.py); BENCH_PG=0 skips the PostgreSQL
+nodes (BENCH_PG_DSN names the server, BENCH_PG_SHARE their share of the packages, 0.3).
 """
 
 from __future__ import annotations
@@ -27,13 +32,13 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
-from bench import floor, postfix, tiers
+from bench import floor, pgdb, postfix, tiers
 from bench.compare import anchor_plans, comparison, print_comparison
 from bench.loadgen import (
     SDK_TRAILER,
@@ -44,7 +49,7 @@ from bench.loadgen import (
     send_all,
 )
 from bench.stages import main as stage_costs_table
-from tests.support.hubproc import HubProcess, Sampler, SelfCpu, serve_supports_workers
+from tests.support.hubproc import HubProcess, Sampler, SelfCpu
 from tests.support.packages import SIGNATURE_KB, make_package
 from tests.support.vxp_client import VxpClient
 
@@ -53,6 +58,10 @@ SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 QUEUE_DEPTH = int(os.environ.get("BENCH_QUEUE_DEPTH", "50000"))
 WITH_POSTFIX = os.environ.get("BENCH_POSTFIX", "1") != "0"
 WITH_TIERS = os.environ.get("BENCH_TIERS", "1") != "0"  # bench/tiers.py: three hubs
+WITH_PG = os.environ.get("BENCH_PG", "1") != "0"
+# The PostgreSQL nodes send this share of each scenario's packages: at full counts they took
+# 335 s (one node) and 210 s (two) at a load average of 8, doubling `make bench`.
+PG_SHARE = float(os.environ.get("BENCH_PG_SHARE", "0.3"))
 # A side using this share of its cores during the end-to-end phase is the bottleneck.
 SATURATED = 0.85
 # Each simulated system stands for a busy integrator: the per-system fairness limits (429
@@ -96,6 +105,7 @@ class Row:
     hub_cpu_s_per_1k: float = 0.0
     hub_peak_rss_mb: float = 0.0
     workers: int = 1
+    backend: str = "sqlite"
     # The end-to-end phase alone: CPU per delivered package and cores kept busy, per side.
     e2e_hub_cpu_ms: float = 0.0
     e2e_gen_cpu_ms: float = 0.0
@@ -187,10 +197,19 @@ def judge_bottleneck(hub_cores: float, gen_cores: float, workers: int) -> str:
     return "neither saturated (machine shared with other work, or latency-bound)"
 
 
-async def measure(hub: HubProcess, scenario: Scenario, trailer: bytes = SDK_TRAILER) -> Row:
+async def measure(
+    hub: HubProcess,
+    scenario: Scenario,
+    trailer: bytes = SDK_TRAILER,
+    backend: str = "sqlite",
+    floors: dict[str, float] | None = None,
+) -> Row:
+    """One scenario on ``hub``. ``floors``: the in-process floor per scenario, measured once
+    (on the first node) and reused: it does not depend on the hub."""
     count = max(50, int(scenario.count * SCALE))
     system, sender, receivers, recipients = plan(hub, scenario.recipients)
     row = Row(scenario.name, scenario.size_kb, scenario.recipients, count, workers=hub.workers)
+    row.backend = backend
     row.framing = "sdk" if trailer else "bare (hub refused SDK framing)"
     batches = [
         [sdk_frame(data, trailer=trailer) for data in batch]
@@ -235,9 +254,14 @@ async def measure(hub: HubProcess, scenario: Scenario, trailer: bytes = SDK_TRAI
     sampling.cancel()
     row.hub_cpu_s_per_1k = sampler.cpu_seconds() / (3 * count) * 1000
     row.hub_peak_rss_mb = sampler.peak_rss / 2**20
-    trust = hub.data_dir / "demo" / "pki" / "trust"
-    files = [f.body[: len(f.body) - len(trailer)] for f in batches[0][: min(500, count)]]
-    row.floor_per_s = await floor.measure(trust, files, recipients)
+    if floors is not None and scenario.name in floors:
+        row.floor_per_s = floors[scenario.name]
+    else:
+        trust = hub.data_dir / "demo" / "pki" / "trust"
+        files = [f.body[: len(f.body) - len(trailer)] for f in batches[0][: min(500, count)]]
+        row.floor_per_s = await floor.measure(trust, files, recipients)
+        if floors is not None:
+            floors[scenario.name] = row.floor_per_s
     row.intake_vs_floor = row.intake_per_s / row.floor_per_s if row.floor_per_s else 0.0
     return row
 
@@ -315,19 +339,23 @@ async def queue_depth(data_dir: Path, depth: int, trailer: bytes) -> dict[str, A
     }
 
 
+def node_label(row: Row) -> str:
+    return f"{row.backend}x{row.workers}"
+
+
 def print_table(rows: list[Row]) -> None:
-    head = f"{'scenario':12} {'wk':>2} {'intake/s':>9} {'e2e/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'p99@½':>7} {'floor/s':>8} {'÷floor':>7} {'cpu/1k':>7} {'rssMB':>6}"
+    head = f"{'scenario':12} {'node':>10} {'intake/s':>9} {'e2e/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'p99@½':>7} {'floor/s':>8} {'÷floor':>7} {'cpu/1k':>7} {'rssMB':>6}"
     print(head)
     for r in rows:
         print(
-            f"{r.scenario:12} {r.workers:2} {r.intake_per_s:9.0f} {r.e2e_per_s:8.0f} {r.p50_ms:7.1f} "
+            f"{r.scenario:12} {node_label(r):>10} {r.intake_per_s:9.0f} {r.e2e_per_s:8.0f} {r.p50_ms:7.1f} "
             f"{r.p95_ms:7.1f} {r.p99_ms:7.1f} {r.half_rate_p99_ms:7.1f} {r.floor_per_s:8.0f} "
             f"{r.intake_vs_floor:7.2f} {r.hub_cpu_s_per_1k:7.2f} {r.hub_peak_rss_mb:6.0f}"
         )
     print("\nend to end, per delivered package (CPU ms) and cores kept busy:")
     for r in rows:
         print(
-            f"{r.scenario:12} {r.workers:2}  hub {r.e2e_hub_cpu_ms:5.2f} ms ({r.e2e_hub_cores:.2f} cores)"
+            f"{r.scenario:12} {node_label(r):>10}  hub {r.e2e_hub_cpu_ms:5.2f} ms ({r.e2e_hub_cores:.2f} cores)"
             f"  generator {r.e2e_gen_cpu_ms:5.2f} ms ({r.e2e_gen_cores:.2f} cores)"
             f"  bottleneck: {r.bottleneck}  framing: {r.framing}"
         )
@@ -348,22 +376,91 @@ def run_postfix(label: str) -> list[postfix.PostfixRun] | str:
     return runs
 
 
-async def hub_rows(data_dir: Path, workers: int, scenarios: tuple[Scenario, ...]) -> list[Row]:
-    """The scenarios on a fresh hub with ``workers`` serving processes."""
+async def hub_rows(
+    data_dir: Path,
+    scenarios: tuple[Scenario, ...],
+    floors: dict[str, float],
+    *,
+    workers: int = 1,
+    dsn: str = "",
+) -> list[Row]:
+    """The scenarios on a fresh hub with ``workers`` serving processes: on SQLite, or on the
+    PostgreSQL database ``dsn`` when given."""
+    store = f'[store]\nbackend = "postgres"\ndsn = "{dsn}"\n' if dsn else ""
     hub = HubProcess(
         data_dir,
-        extra_config='[intake]\npolicy = "strict"\n',
+        extra_config=f'[intake]\npolicy = "strict"\n{store}',
         hub_settings=HUB_SETTINGS,
         workers=workers,
         log_level="info",
     )
+    began = time.perf_counter()
     hub.start()
+    backend = "postgres" if dsn else "sqlite"
     try:
         await register_commune_agencies(hub, 100)
         trailer = await choose_framing(hub)
-        return [await measure(hub, s, trailer) for s in scenarios]
+        return [await measure(hub, s, trailer, backend, floors) for s in scenarios]
     finally:
         hub.stop()
+        print(f"== {backend} x{workers}: {time.perf_counter() - began:.0f} s")
+
+
+async def all_nodes(tmp: Path) -> list[Row]:
+    """SQLite x1 (every scenario), then PostgreSQL x1 and x2 (single recipient), each on a
+    fresh database."""
+    floors: dict[str, float] = {}
+    rows = await hub_rows(tmp / "sqlite1", SCENARIOS, floors)
+    single = tuple(
+        replace(s, count=int(s.count * PG_SHARE)) for s in SCENARIOS if s.recipients == 1
+    )
+    why_not = await pgdb.available() if WITH_PG else "BENCH_PG=0"
+    if why_not:
+        print(f"== PostgreSQL nodes skipped: {why_not}")
+        return rows
+    for workers in (1, 2):
+        async with pgdb.fresh_database() as dsn:
+            rows += await hub_rows(tmp / f"pg{workers}", single, floors, workers=workers, dsn=dsn)
+    return rows
+
+
+def node_ratios(rows: list[Row]) -> list[dict[str, Any]]:
+    """Each node's intake and end-to-end rates as a ratio of the SQLite node's, per scenario."""
+    base = {r.scenario: r for r in rows if r.backend == "sqlite" and r.workers == 1}
+    out = []
+    for r in rows:
+        ref = base.get(r.scenario)
+        if ref is None or r is ref:
+            continue
+        out.append(
+            {
+                "scenario": r.scenario,
+                "node": node_label(r),
+                "e2e_per_s": round(r.e2e_per_s, 1),
+                "e2e_vs_sqlite": round(r.e2e_per_s / ref.e2e_per_s, 2) if ref.e2e_per_s else 0,
+                "intake_per_s": round(r.intake_per_s, 1),
+                "intake_vs_sqlite": (
+                    round(r.intake_per_s / ref.intake_per_s, 2) if ref.intake_per_s else 0
+                ),
+                "hub_cpu_ms_per_delivered": round(r.e2e_hub_cpu_ms, 2),
+                "sqlite_hub_cpu_ms_per_delivered": round(ref.e2e_hub_cpu_ms, 2),
+                "hub_cores": round(r.e2e_hub_cores, 2),
+                "bottleneck": r.bottleneck,
+            }
+        )
+    return out
+
+
+def print_nodes(ratios: list[dict[str, Any]]) -> None:
+    print("\n== nodes, side by side in this run (ratio to the SQLite node)")
+    for n in ratios:
+        print(
+            f"{n['scenario']:10} {n['node']:>11}: e2e {n['e2e_per_s']:6.0f}/s"
+            f" ({n['e2e_vs_sqlite']:.2f}x), intake {n['intake_per_s']:6.0f}/s"
+            f" ({n['intake_vs_sqlite']:.2f}x), hub {n['hub_cpu_ms_per_delivered']:.2f} ms"
+            f" vs {n['sqlite_hub_cpu_ms_per_delivered']:.2f} ms, {n['hub_cores']:.2f} cores,"
+            f" bottleneck: {n['bottleneck']}"
+        )
 
 
 async def main() -> None:
@@ -372,12 +469,7 @@ async def main() -> None:
     before = run_postfix("before the hub")
     print("== the hub over loopback")
     with tempfile.TemporaryDirectory(prefix="axis-bench-") as tmp:
-        rows = await hub_rows(Path(tmp) / "hub", 1, SCENARIOS)
-        if serve_supports_workers():
-            single = tuple(s for s in SCENARIOS if s.recipients == 1)
-            rows += await hub_rows(Path(tmp) / "hub2", 2, single)
-        else:
-            print("== axis serve has no --workers: one serving process only")
+        rows = await all_nodes(Path(tmp))
         trailer = SDK_TRAILER if rows[0].framing == "sdk" else b""
         hub = HubProcess(
             Path(tmp) / "big",
@@ -398,9 +490,12 @@ async def main() -> None:
     print_table(rows)
     for extra in extras:
         print(json.dumps(extra))
+    ratios = node_ratios(rows)
+    print_nodes(ratios)
     versus = comparison(rows, stages, before, after)
     print_comparison(versus)
     results = [asdict(r) for r in rows] + extras + [{"scenario": "stage costs", "rows": stages}]
+    results.append({"scenario": "nodes", "rows": ratios})
     results.append({"scenario": "axis vs postfix", **versus})
     if os.environ.get("BENCH_PUSH", "1") != "0":  # push beside pull (bench/push.py)
         from bench import push

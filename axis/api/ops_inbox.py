@@ -118,11 +118,13 @@ async def own_delivery(daemon: Daemon, system_id: str, delivery_id: str) -> Inbo
 async def fetch_package(
     daemon: Daemon, system_id: str, delivery_id: str
 ) -> tuple[InboxRow, bytes | BlobReader]:
-    """One delivery's package for its recipient (marks it fetched); every door fetches here."""
-    row = await own_delivery(daemon, system_id, delivery_id)
-    data = await daemon.store.fetch_document(row.delivery_id, system_id, INLINE_UP_TO)
-    if data is None:
-        raise Rejected("5.1.8", f"docId {row.delivery_id!r}.")
+    """One delivery's package for its recipient (marks it fetched); every door fetches here.
+    Ownership and bytes in one store read: someone else's delivery is answered as a missing
+    one (5.1.8, as own_delivery) and is not marked fetched."""
+    found = await daemon.store.fetch_delivery(delivery_id, system_id, INLINE_UP_TO)
+    if found is None:
+        raise Rejected("5.1.8", f"docId {delivery_id!r}.")
+    row, data = found
     if row.state == "queued":
         log.info("fetched", doc_id=row.doc_id, delivery_id=row.delivery_id,
                  sender=row.from_agency, recipient=row.agency)  # fmt: skip

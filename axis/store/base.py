@@ -364,3 +364,13 @@ class Store(Protocol):
     async def push_release(self, delivery_id: str) -> bool:
         """Back in the queue, due at once; False if it was not quarantined."""
         ...
+
+    # -- hot path (issue 10): what a request needs, in one store read ----------------------
+
+    async def fetch_delivery(
+        self, delivery_id: str, system_id: str, inline_up_to: int
+    ) -> tuple[InboxRow, bytes | BlobReader] | None:
+        """getEdoc in one read: the delivery with its document (as fetch_document), marked
+        fetched, but only when an agency of ``system_id`` receives it; None when it does not
+        exist or is someone else's (and then nothing is marked)."""
+        ...

@@ -24,14 +24,22 @@ from typing import Any
 import aiosqlite
 
 from axis.errors import StoreUnavailable
-from axis.store.base import AgencyRow, NewDelivery, NewDocument, Refusal, StatusEffect
+from axis.store.base import (
+    AgencyRow,
+    InboxRow,
+    NewDelivery,
+    NewDocument,
+    Refusal,
+    StatusEffect,
+)
 from axis.store.gateway_sqlite import GatewaySqlite
 from axis.store.migrate import migrations
 from axis.store.push_sqlite import PushSqlite
 from axis.store.replay import ReplayCache
 from axis.store.sqlite_blobs import StoredBlob
 from axis.store.sqlite_intake import GroupCommit, Incoming, Item, write_batch
-from axis.store.sqlite_queries import Queries
+from axis.store.sqlite_marks import Ack, FetchMark
+from axis.store.sqlite_queries import FETCH_SELECT, Queries
 from axis.store.tiers_sqlite import SqliteTiers
 
 BUSY_TIMEOUT_MS = 5000
@@ -266,7 +274,8 @@ class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
         changes). An id with document history is kept in retired_agencies with its owner."""
         async with self.transaction() as conn:
             cursor = await conn.execute(
-                "SELECT COUNT(*) FROM deliveries WHERE agency = ? AND state != 'done'",
+                "SELECT COUNT(*) FROM deliveries WHERE agency = ? "
+                "AND state IN ('queued', 'fetched', 'fail')",  # the index seeks; != would walk
                 (agency_id,),
             )
             waiting = int((await cursor.fetchone() or (0,))[0])
@@ -317,30 +326,26 @@ class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
     ) -> bytes | StoredBlob | None:
         """fetch(), but a document larger than ``inline_up_to`` bytes comes back as a
         StoredBlob that reads it in chunks (sqlite_blobs.py) instead of one bytes object."""
+        found = await self._fetch(delivery_id, system_id, inline_up_to, mine_only=False)
+        return found[1] if found else None
+
+    async def fetch_delivery(
+        self, delivery_id: str, system_id: str, inline_up_to: int
+    ) -> tuple[InboxRow, bytes | StoredBlob] | None:
+        """getEdoc's ownership check and fetch in one read (base.Store.fetch_delivery)."""
+        return await self._fetch(delivery_id, system_id, inline_up_to, mine_only=True)
+
+    async def _fetch(
+        self, delivery_id: str, system_id: str, inline_up_to: int, *, mine_only: bool
+    ) -> tuple[InboxRow, bytes | StoredBlob] | None:
         if self.path == ":memory:":
             inline_up_to = -1  # another connection cannot see an in-memory database
-        rows = await self._read(
-            "SELECT CASE WHEN ? < 0 OR doc.size <= ? THEN doc.data END, d.state, doc.id, "
-            "doc.size FROM deliveries d JOIN documents doc ON doc.id = d.doc_id WHERE d.id = ?",
-            (inline_up_to, inline_up_to, delivery_id),
-        )
-        if not rows:
+        rows = await self._read(FETCH_SELECT, (inline_up_to, inline_up_to, delivery_id))
+        if not rows or (mine_only and rows[0][5] != system_id):
             return None
-        data, state, doc_id, size = rows[0]
-        at, first = now(), state == "queued"
-
-        async def mark(conn: aiosqlite.Connection) -> None:
-            await conn.execute(
-                "UPDATE deliveries SET attempts = attempts + 1, updated_at = CASE WHEN state = "
-                "'queued' THEN ? ELSE updated_at END, state = CASE WHEN state = 'queued' THEN "
-                "'fetched' ELSE state END WHERE id = ?",
-                (at, delivery_id),
-            )
-            if first:
-                await self._event(conn, "fetched", at, delivery_id=delivery_id, system_id=system_id)
-
-        await self._group.submit(mark)
-        return bytes(data) if data is not None else StoredBlob(self.path, doc_id, size)
+        row, (data, size) = InboxRow(*rows[0][:10]), rows[0][10:12]
+        await self._group.submit(FetchMark(delivery_id, system_id, now()))
+        return row, (bytes(data) if data is not None else StoredBlob(self.path, row.doc_id, size))
 
     async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> bool:
         """Record done/fail; False when the delivery was already done (final).
@@ -349,24 +354,9 @@ class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
         and processes: done is final; fail may be followed by fail or done (the recipient
         retried); a second done changes nothing and the caller answers OK
         (docs/reliability.md §3)."""
-        at, state = now(), "done" if ok else "fail"
-        changed = False
-
-        async def ack(conn: aiosqlite.Connection) -> None:
-            nonlocal changed
-            cursor = await conn.execute(
-                "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? "
-                "WHERE id = ? AND state <> 'done'",
-                (state, "" if ok else error, at, delivery_id),
-            )
-            changed = cursor.rowcount > 0
-            if changed:
-                await self._event(
-                    conn, state, at, delivery_id=delivery_id, system_id=system_id, detail=error
-                )
-
-        await self._group.submit(ack)
-        return changed
+        ack = Ack(delivery_id, system_id, ok, error, now())
+        await self._group.submit(ack)  # written with the batch's other marks (sqlite_marks.py)
+        return ack.changed
 
     # -- one process ----------------------------------------------------------------------
 

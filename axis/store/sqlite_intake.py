@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from axis.store.base import FileBytes, NewDelivery, NewDocument, StatusEffect
+from axis.store.sqlite_marks import Ack, FetchMark, Mark, write_marks
 
 # Upper bound on packages per transaction (keeps one batch's memory and latency bounded).
 MAX_BATCH = 64
@@ -33,9 +34,10 @@ class Incoming:
     pending: Sequence[tuple[str, Sequence[str], int]]
 
 
-# A small write (fetch mark, acknowledgement) that rides along in the next batch.
+# A small write (a refusal row) that rides along in the next batch; fetch marks and
+# acknowledgements ride along as Marks (sqlite_marks.py), all written in one hop.
 Op = Callable[[aiosqlite.Connection], Awaitable[None]]
-Item = Incoming | Op
+Item = Incoming | Mark | Op
 
 
 class GroupCommit:
@@ -79,8 +81,9 @@ async def write_batch(conn: aiosqlite.Connection, batch: list[Item]) -> None:
     """Every item's rows, inside the caller's open transaction."""
     items = [item for item in batch if isinstance(item, Incoming)]
     for item in batch:
-        if not isinstance(item, Incoming):
+        if not isinstance(item, Incoming | FetchMark | Ack):
             await item(conn)
+    await write_marks(conn, [item for item in batch if isinstance(item, FetchMark | Ack)])
     if not items:
         return
     await conn.executemany(

@@ -31,6 +31,15 @@ _INBOX_SELECT = (
     "d.last_error, d.created_at, d.updated_at FROM deliveries d "
     "JOIN documents doc ON doc.id = d.doc_id LEFT JOIN agencies a ON a.id = d.agency "
 )
+# getEdoc's one read (fetch_delivery, both backends): the inbox row, then the document's bytes
+# when it is at most ? bytes (? < 0: always), its size, and whether it is kept in chunks.
+FETCH_SELECT = (
+    "SELECT d.id, d.doc_id, d.message_type, doc.from_agency, d.agency, a.system_id, d.state, "
+    "d.last_error, d.created_at, d.updated_at, CASE WHEN (? < 0 OR doc.size <= ?) THEN "
+    "doc.data END, doc.size, doc.data IS NULL FROM deliveries d "
+    "JOIN documents doc ON doc.id = d.doc_id LEFT JOIN agencies a ON a.id = d.agency "
+    "WHERE d.id = ?"
+)
 # SQLite's default limit on host parameters is 32766; stay well below it.
 _CHUNK = 500
 # Every delivery state but 'done' (schema: queued | fetched | done | fail). Inbox reads name

@@ -111,3 +111,49 @@ async def test_healthz_answers_without_authentication(hub) -> None:
     async with hub.session.get(f"{hub.endpoint}/healthz") as reply:
         assert reply.status == 200
         assert (await reply.json())["status"] == "OK"
+
+
+# What strptime("%d%m%YT%H%M%S") made of each, before the timestamp was read by slicing.
+TIMESTAMPS = {
+    "23112026T100000+0123": datetime(2026, 11, 23, 10, 0, 0, 123000),
+    "29022024T235959+9999": datetime(2024, 2, 29, 23, 59, 59, 999000),
+    "01010001T000000+0000": datetime(1, 1, 1, 0, 0, 0),
+    "29022026T100000+0000": None,  # not a leap year
+    "31042026T100000+0000": None,
+    "23112026T240000+0000": None,
+    "23112026T106000+0000": None,
+    "23112026T100060+0000": None,
+    "00112026T100000+0000": None,
+    "23002026T100000+0000": None,
+    "23110000T100000+0000": None,
+    "2311２026T100000+0000": None,  # a full-width digit: int() would read it
+    "23112026T10000²+0000": None,
+    "23112026T100000+00-1": None,
+    "23112026 100000+0000": None,
+    "23112026T100000-0000": None,
+}
+
+
+def test_the_timestamp_reads_as_strptime_read_it_and_refuses_what_it_refused() -> None:
+    from zoneinfo import ZoneInfo
+
+    import pytest
+
+    from axis.api.auth import parse_timestamp
+    from axis.errors import Rejected
+
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    for text, expected in TIMESTAMPS.items():
+        if expected is None:
+            with pytest.raises(Rejected) as refused:
+                parse_timestamp(text, zone)
+            assert refused.value.code.code == "5.8.9", text
+        else:
+            assert parse_timestamp(text, zone) == expected.replace(tzinfo=zone), text
+            try:  # no configured zone: the hub's local one, which year 1 cannot be moved into
+                local = expected.astimezone()
+            except (ValueError, OverflowError):
+                with pytest.raises(Rejected):
+                    parse_timestamp(text, None)
+            else:
+                assert parse_timestamp(text, None) == local, text

@@ -172,3 +172,20 @@ async def test_a_lease_of_a_node_that_stopped_renewing_is_taken_after_it_expires
     assert await alive.take(1, 60) == []
     await asyncio.sleep(0.3)
     assert await alive.take(1, 60) == ["bridge:hub-b"]
+
+
+async def test_a_replay_key_relaxes_only_its_own_commit(pg_dsn: str) -> None:
+    """first_use commits without waiting for the WAL flush (docs/decisions.md "Replay keys
+    committed without waiting for the disk"); the connection it used must go back to the
+    pool with synchronous commits, or the next package stored on it would be acknowledged
+    before it is on disk."""
+    store = PostgresStore(pg_dsn, pool_size=1)
+    await store.open()
+    try:
+        assert await store.first_use("34" * 32, 600)
+        assert not await store.first_use("34" * 32, 600)
+        async with store.transaction() as conn:  # the pool's one connection, used above
+            assert await conn.fetchval("SHOW synchronous_commit") == "on"
+            assert await conn.fetchval("SELECT count(*) FROM replay_keys") == 1
+    finally:
+        await store.close()

@@ -70,3 +70,50 @@ async def test_paging_the_sent_list_shows_every_row_once_even_when_times_tie(
     for offset in range(0, 60, 7):
         paged += [(r.doc_id, r.delivery_id) for r in await store.list_sent("00.00.G22", 7, offset)]
     assert sorted(paged) == sorted(everything)
+
+
+async def test_fetch_delivery_hands_out_only_the_callers_delivery_and_marks_only_that(
+    store: Store,
+) -> None:
+    """getEdoc's one read: a stranger gets None and the delivery stays queued (5.1.8 above)."""
+    data = b"<edXMLEnvelope>mine</edXMLEnvelope>"
+    delivery = await save(store, new_document(data))
+    assert await store.fetch_delivery(delivery, "00.00.G22", 1 << 20) is None  # the sender's
+    assert await store.fetch_delivery("no-such-id", SYSTEM, 1 << 20) is None
+    assert (await store.get_delivery(delivery)).state == "queued"  # type: ignore[union-attr]
+    events = await store.count_events()
+    found = await store.fetch_delivery(delivery, SYSTEM, 1 << 20)
+    assert found is not None
+    row, body = found
+    assert (row.delivery_id, row.state, row.agency_system, body) == (
+        delivery, "queued", SYSTEM, data,
+    )  # fmt: skip
+    again = await store.fetch_delivery(delivery, SYSTEM, 1 << 20)
+    assert again is not None and again[0].state == "fetched" and again[1] == data
+    assert await store.count_events() == events + 1  # one "fetched", however often fetched
+
+
+async def test_marks_in_one_group_commit_keep_their_order(store: Store, store_backend) -> None:
+    """Acknowledgements of one delivery submitted together are written in one SQLite batch
+    (sqlite_marks.py), in order: as if each had its own transaction. PostgreSQL writes each
+    in its own transaction, so concurrent ones have no order to keep: there the same calls
+    run one after another."""
+    import asyncio
+
+    delivery = await save(store, new_document(b"<edXMLEnvelope>order</edXMLEnvelope>"))
+    assert await store.fetch_delivery(delivery, SYSTEM, 1 << 20) is not None
+    events = await store.count_events()
+    calls = [
+        lambda: store.acknowledge(delivery, SYSTEM, False, "bad attachment"),
+        lambda: store.acknowledge(delivery, SYSTEM, True, ""),
+        lambda: store.acknowledge(delivery, SYSTEM, False, "too late"),
+        lambda: store.acknowledge(delivery, SYSTEM, True, ""),
+    ]
+    if store_backend == "sqlite":  # submitted before the batch is written: one batch
+        results = await asyncio.gather(*(call() for call in calls))
+    else:
+        results = [await call() for call in calls]
+    assert results == [True, True, False, False]  # fail, done, then done is final
+    row = await store.get_delivery(delivery)
+    assert row is not None and (row.state, row.last_error) == ("done", "")
+    assert await store.count_events() == events + 2  # fail, done

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -49,6 +50,8 @@ class HubProcess:
     workers: int = 1
     # "info" is what a deployed hub logs (config.toml); tests keep their logs quiet.
     log_level: str = "warning"
+    # Extra environment for the child (bench/ab.py: PYTHONPATH to another tree's axis).
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def endpoint(self) -> str:
@@ -76,7 +79,13 @@ class HubProcess:
         """Start the child; its output goes to <data_dir>/hub.log."""
         self.log_path = self.data_dir / "hub.log"
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
-            return subprocess.Popen(command, stdout=log, stderr=log, cwd=self.data_dir)
+            return subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=log,
+                cwd=self.data_dir,
+                env={**os.environ, **self.env} if self.env else None,
+            )
 
     def wait_healthy(self, timeout_s: float) -> None:
         assert self.process is not None

@@ -1,0 +1,116 @@
+"""Side-by-side A/B of two axis trees on one box: ``python -m bench.ab --base DIR``.
+
+The "what moved" table of docs/performance.md needs before/after figures measured back to back
+(the box is shared, so figures from different hours do not compare). This starts one hub from
+this tree and one from ``--base`` (an exported older commit, put first on the child's
+PYTHONPATH), both on SQLite with the bench's settings (signed, strict, logging at info), then
+runs the same phases on them alternately, ``--rounds`` times: intake alone, then end to end
+(send, list, fetch, ack). It prints each round and the medians.
+
+    git archive <commit> | tar -x -C /tmp/axis-base && python -m bench.ab --base /tmp/axis-base
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.loadgen import receive_until, sdk_frame, send_all
+from bench.run import HUB_SETTINGS, plan, signed_packages
+from tests.support.hubproc import HubProcess, Sampler
+
+
+@dataclass
+class Side:
+    name: str
+    hub: HubProcess
+    intake: list[float] = field(default_factory=list)
+    e2e: list[float] = field(default_factory=list)
+    intake_cpu_ms: list[float] = field(default_factory=list)
+    e2e_cpu_ms: list[float] = field(default_factory=list)
+
+
+async def one_round(side: Side, size_kb: float, count: int) -> None:
+    hub = side.hub
+    system, sender, receivers, recipients = plan(hub, 1)
+    frames = [
+        [sdk_frame(d) for d in signed_packages(hub, sender, recipients, size_kb, count)]
+        for _ in range(2)
+    ]
+    jobs = [[(system, sender, f) for f in batch] for batch in frames]
+    cpu = Sampler(hub.ps())
+    sent = await send_all(hub.endpoint, jobs[0], concurrency=16)
+    side.intake.append(sent.per_s)
+    side.intake_cpu_ms.append(cpu.cpu_seconds() / max(1, sent.ok) * 1000)
+    await receive_until(hub.endpoint, receivers, sent.ok)
+    cpu = Sampler(hub.ps())
+    began = time.perf_counter()
+    sent, received = await asyncio.gather(
+        send_all(hub.endpoint, jobs[1], concurrency=16),
+        receive_until(hub.endpoint, receivers, count),
+    )
+    side.e2e.append(sent.ok / max(1e-9, received.finished - began))
+    side.e2e_cpu_ms.append(cpu.cpu_seconds() / max(1, sent.ok) * 1000)
+    if sent.failed:
+        print(f"   {side.name}: {sent.failed} refused: {sent.errors}")
+    print(
+        f"   {side.name:5} intake {side.intake[-1]:6.0f}/s ({side.intake_cpu_ms[-1]:.2f} ms CPU)"
+        f"  e2e {side.e2e[-1]:6.0f}/s ({side.e2e_cpu_ms[-1]:.2f} ms CPU per delivered)"
+    )
+
+
+async def main(base: Path, size_kb: float, count: int, rounds: int, extra: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="axis-ab-") as tmp:
+        config = f'[intake]\npolicy = "strict"\n{extra}'
+        sides = [
+            Side(
+                name,
+                HubProcess(
+                    Path(tmp) / name,
+                    extra_config=config,
+                    hub_settings=HUB_SETTINGS,
+                    log_level="info",
+                    env=env,
+                ),
+            )
+            for name, env in (("base", {"PYTHONPATH": str(base)}), ("new", {}))
+        ]
+        for side in sides:
+            side.hub.start()
+        try:
+            for n in range(rounds):
+                print(f"round {n + 1}/{rounds}: {size_kb} KB x{count}")
+                for side in sides if n % 2 == 0 else sides[::-1]:
+                    await one_round(side, size_kb, count)
+        finally:
+            for side in sides:
+                side.hub.stop()
+    med = statistics.median
+    base_side, new_side = sides
+    print(f"medians over {rounds} rounds ({size_kb} KB, {count} packages per phase):")
+    for side in sides:
+        print(
+            f"  {side.name:5} intake {med(side.intake):6.0f}/s ({med(side.intake_cpu_ms):.2f} ms)"
+            f"  e2e {med(side.e2e):6.0f}/s ({med(side.e2e_cpu_ms):.2f} ms CPU per delivered)"
+        )
+    print(
+        f"  new/base: intake {med(new_side.intake) / med(base_side.intake):.2f}x,"
+        f" e2e {med(new_side.e2e) / med(base_side.e2e):.2f}x,"
+        f" e2e CPU per delivered {med(new_side.e2e_cpu_ms) / med(base_side.e2e_cpu_ms):.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="A/B two axis trees side by side")
+    parser.add_argument("--base", type=Path, required=True, help="the older tree (its root)")
+    parser.add_argument("--size-kb", type=float, default=10)
+    parser.add_argument("--count", type=int, default=800)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--extra-config", default="", help="more config.toml lines for both")
+    args = parser.parse_args()
+    asyncio.run(main(args.base, args.size_kb, args.count, args.rounds, args.extra_config))
