@@ -27,6 +27,11 @@ COMMANDS = (
     "conformance",
     "store",
     "quarantine",
+    "log",
+    "trace",
+    "queue",
+    "stats",
+    "evidence",
 )
 
 

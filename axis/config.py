@@ -185,6 +185,22 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class EventLogConfig:
+    # The hop name every event recorded here carries (docs/delivery-log.md).
+    hub_name: str = "axis"
+    # PostgreSQL: seconds between links of committed events into the chain (every node runs
+    # the chainer; docs/decisions.md "One chain on a shared PostgreSQL").
+    chain_every_s: float = 0.5
+    # Seconds between hub-signed seals of the chain (the hub key of hub.key_dir); 0 = no sealer.
+    seal_every_s: float = 60.0
+    # The delivery log is always written; false only to measure its cost (bench/eventlog.py).
+    enabled: bool = True
+    # Public holidays (YYYY-MM-DD) that are not working days for `axis stats` (Decree 30/2020:
+    # Monday-Friday otherwise); docs/decisions.md "Working days and holidays".
+    holidays: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Config:
     hub: HubConfig = field(default_factory=HubConfig)
     intake: IntakeConfig = field(default_factory=IntakeConfig)
@@ -198,6 +214,7 @@ class Config:
     tiers: TiersConfig = field(default_factory=TiersConfig)
     gateway: GatewayConfig = field(default_factory=GatewayConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    eventlog: EventLogConfig = field(default_factory=EventLogConfig)
 
     @property
     def hub_id(self) -> str:

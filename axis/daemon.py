@@ -25,6 +25,7 @@ from axis.config import Config, push_systems
 from axis.delivery import registry
 from axis.delivery.queue import QueueManager
 from axis.directory import Directory
+from axis.eventlog import sealer
 from axis.intake.checker import Checker, load_trust, trust_dir_for
 from axis.intake.env import Env
 from axis.intake.pipeline import Pipeline
@@ -75,6 +76,7 @@ class Daemon:
             from axis import bridge
 
             bridge.start(daemon)
+        daemon._start_sealer()
         await daemon._start_delivery()
         return daemon
 
@@ -92,6 +94,20 @@ class Daemon:
             raise
         self.queue = QueueManager(self.store, self.cfg.delivery, adapters)
         self.spawn("queue-manager", self.queue.run)
+
+    def _start_sealer(self) -> None:
+        """The delivery log's chainer (PostgreSQL) and sealer (axis/eventlog/sealer.py)."""
+        if self.cfg.store.backend == "postgres":
+            chain_every = self.cfg.eventlog.chain_every_s
+            self.spawn("log-chainer", lambda: sealer.run_chainer(self.store, chain_every))
+        every = self.cfg.eventlog.seal_every_s
+        key = sealer.seal_key(self.receipts, self.cfg.eventlog.hub_name)
+        if every <= 0:
+            return
+        if key is None:
+            log.warning("no hub key in hub.key_dir: the event log is chained but not sealed")
+            return
+        self.spawn("log-sealer", lambda: sealer.run(self.store, key, every))
 
     def spawn(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> asyncio.Task[None]:
         """Run ``work()`` in the background until the daemon closes. A task that ends with an

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from axis.config import Config
 from axis.errors import ConfigError
+from axis.eventlog.event import LogSettings
 from axis.store.base import Store
 
 
@@ -20,16 +21,20 @@ def store_path(cfg: Config) -> Path:
 
 
 def new_store(cfg: Config) -> Store:
-    """The (unopened) store cfg.store.backend names."""
+    """The (unopened) store cfg.store.backend names, writing events as cfg.eventlog says."""
+    store: Store
     if cfg.store.backend == "postgres":
         if not cfg.store.dsn:
             raise ConfigError('store.backend = "postgres" needs store.dsn')
         from axis.store.postgres import PostgresStore
 
-        return PostgresStore(cfg.store.dsn, cfg.store.pool_size)
-    from axis.store.sqlite import SqliteStore
+        store = PostgresStore(cfg.store.dsn, cfg.store.pool_size)
+    else:
+        from axis.store.sqlite import SqliteStore
 
-    return SqliteStore(store_path(cfg))
+        store = SqliteStore(store_path(cfg))
+    store.eventlog = LogSettings(cfg.eventlog.hub_name, cfg.eventlog.enabled)
+    return store
 
 
 async def open_store(cfg: Config) -> Store:

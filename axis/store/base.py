@@ -12,11 +12,15 @@ Write failures (disk full, read-only, locked) raise ``StoreUnavailable`` (503 + 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
+
+from axis.eventlog.event import Event, EventFilter, EventRow, LogSettings, SealRow
+from axis.eventlog.reports import QueueShape, StatsRow
 
 BLOB_CHUNK = 3 * 256 * 1024  # a multiple of 3: each chunk base64-encodes without padding
 
@@ -363,6 +367,69 @@ class Store(Protocol):
     async def push_quarantined(self, limit: int = 100) -> list[PushRow]: ...
     async def push_release(self, delivery_id: str) -> bool:
         """Back in the queue, due at once; False if it was not quarantined."""
+
+    # -- the delivery log (issue 13; docs/delivery-log.md) ------------------------------------
+    # Stable API for the CLI (axis/commands/log.py ...), the web console and /metrics, and the
+    # features that emit events. Events of intake, fetch, acknowledgement, refusals and the
+    # directory are written by the store itself, inside the transaction that makes them true.
+    # A store method of a later feature (queue manager, tiers) records its events inside its
+    # own transaction: SQLite ``self._log(*events)`` (linked at the commit), PostgreSQL
+    # ``await events_postgres.append(conn, events, self.eventlog)`` as its LAST statement
+    # (linked by the chainer); outside a store transaction, ``record_event``.
+
+    eventlog: LogSettings  # the hop name stamped on events; set by axis.store.new_store
+
+    async def record_event(self, *events: Event) -> None:
+        """Append ``events`` to the chain in one transaction of their own (empty ``at`` = now,
+        empty ``hop`` = this hub). Kinds: axis/eventlog/kinds.py."""
+        ...
+
+    async def chain_pending(self) -> int:
+        """Link committed events not linked yet (PostgreSQL: appenders leave that to one
+        chainer, events_postgres.py); how many. SQLite: always 0."""
+        ...
+
+    async def list_events(
+        self,
+        filters: EventFilter = EventFilter(),
+        cursor: int | None = None,
+        limit: int = 100,
+        newest_first: bool = False,
+    ) -> list[EventRow]:
+        """Events matching ``filters`` in seq order (or newest first), at most ``limit``.
+        Keyset paging: pass the last row's ``seq`` as ``cursor`` for the next page."""
+        ...
+
+    async def events_for(self, doc_id: str) -> list[EventRow]:
+        """One document's timeline, in seq order: by hub DocId or by edXML DocumentId (then
+        its refusals too), with its deliveries' events and statuses reported on it."""
+        ...
+
+    async def list_seals(self, from_seq: int = 0) -> list[SealRow]:
+        """Hub-signed seals of the chain covering events at or after ``from_seq``, in order."""
+        ...
+
+    async def seal_head(
+        self, sign: Callable[[int, str, str], tuple[str, str, str]]
+    ) -> SealRow | None:
+        """Seal the chain's head if it moved since the last seal: ``sign(seq, hash, at)``
+        returns (signature, hub, certificate PEM). None when nothing new to seal."""
+        ...
+
+    async def queue_shape(self, now: datetime | None = None) -> QueueShape:
+        """Open deliveries by destination and age bucket, the oldest, failures in the last
+        hour (axis/eventlog/reports.py)."""
+        ...
+
+    async def stats(
+        self, start: str, end: str, holidays: frozenset[date] = frozenset()
+    ) -> list[StatsRow]:
+        """Per agency and tier: edocs sent and received in [start, end) (ISO-8601 UTC), received
+        ones acknowledged, and acknowledged the same working day (reports.period_bounds)."""
+        ...
+
+    async def document_bytes(self, doc_id: str) -> bytes | None:
+        """A stored document's exact bytes without marking any delivery fetched (evidence)."""
         ...
 
     # -- hot path (issue 10): what a request needs, in one store read ----------------------

@@ -33,6 +33,7 @@ import asyncpg
 from asyncpg.transaction import Transaction
 
 from axis.errors import StoreUnavailable
+from axis.eventlog.event import Event, LogSettings
 from axis.store.base import (
     AgencyRow,
     InboxRow,
@@ -41,6 +42,9 @@ from axis.store.base import (
     Refusal,
     StatusEffect,
 )
+from axis.store.events_postgres import APPEND_LOCK, PostgresEvents, append, chain_pending
+from axis.store.events_queries import EventQueries
+from axis.store.events_sqlite import refused_event
 from axis.store.gateway_postgres import GatewayPostgres
 from axis.store.migrate import migrations
 from axis.store.postgres_blobs import PgBlob
@@ -75,13 +79,17 @@ MIGRATION_LOCK = 0x61786973  # "axis"
 # "fetched" event only when this statement made that move (the row lock decides, whatever
 # node fetches at the same moment).
 MARK_FETCHED = (
-    "WITH before AS (SELECT id, state FROM deliveries WHERE id = $2 FOR UPDATE), "
+    "WITH before AS (SELECT d.id, d.state, d.doc_id, d.agency FROM deliveries d "
+    "WHERE d.id = $2 FOR UPDATE), "
     "marked AS (UPDATE deliveries d SET attempts = d.attempts + 1, "
     "updated_at = CASE WHEN before.state = 'queued' THEN $1 ELSE d.updated_at END, "
     "state = CASE WHEN before.state = 'queued' THEN 'fetched' ELSE d.state END "
-    "FROM before WHERE d.id = before.id RETURNING before.state AS was) "
-    "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, detail) "
-    "SELECT $1, 'fetched', '', $2, '', $3, '' FROM marked WHERE was = 'queued'"
+    "FROM before WHERE d.id = before.id "
+    "RETURNING before.state AS was, before.doc_id, before.agency), "
+    # The delivery log (events_postgres.py): its shared lock before the event takes a seq.
+    "held AS (SELECT pg_advisory_xact_lock_shared($4) FROM marked WHERE was = 'queued' AND $6) "
+    "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, actor, hop) "
+    "SELECT $1, 'fetched', doc_id, $2, agency, $3, 'system:' || $3, $5 FROM marked, held"
 )
 
 
@@ -99,10 +107,14 @@ FIRST_USE = (
 # An acknowledgement in one round trip (was BEGIN, UPDATE, INSERT, COMMIT): the conditional
 # UPDATE decides (done is final), and its event is written only when it changed the row.
 ACKNOWLEDGE = (
-    "WITH changed AS (UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3 "
-    "WHERE id = $4 AND state <> 'done' RETURNING id), "
-    "logged AS (INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, detail) "
-    "SELECT $3, $1, '', id, '', $5, $6 FROM changed) "
+    "WITH changed AS (UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3, "
+    "acked_at = CASE WHEN $1 = 'done' THEN $3 ELSE '' END "
+    "WHERE id = $4 AND state <> 'done' RETURNING id, doc_id, agency), "
+    # The delivery log (events_postgres.py): its shared lock before the event takes a seq.
+    "held AS (SELECT pg_advisory_xact_lock_shared($7) FROM changed WHERE $9), "
+    "logged AS (INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, actor, "
+    "hop, code, detail) SELECT $3, 'acknowledged', doc_id, id, agency, $5, 'system:' || $5, $8, "
+    "$1, $6 FROM changed, held) "
     "SELECT count(*) FROM changed"
 )
 
@@ -142,8 +154,10 @@ def numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
 
 
-# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md.
-class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
+# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md, docs/delivery-log.md.
+class PostgresStore(
+    PostgresEvents, EventQueries, PostgresTiers, GatewayPostgres, PushPostgres, Queries
+):
     """The PostgreSQL store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, dsn: str, pool_size: int = 10) -> None:
@@ -153,6 +167,7 @@ class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
         self._next_prune = 0.0
         self._sql: dict[str, str] = {}
         self._leases: list[Leases] = []
+        self.eventlog = LogSettings()  # new_store sets it from config [eventlog]
 
     async def open(self) -> None:
         try:
@@ -160,6 +175,8 @@ class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
                 self.dsn, min_size=1, max_size=self.pool_size, timeout=ACQUIRE_TIMEOUT_S
             )
             await self.migrate()
+            async with self.transaction() as conn:
+                await chain_pending(conn)  # events from before migration 005 too
         except DATABASE_ERRORS as exc:
             await self.close()
             raise StoreUnavailable(f"cannot open the PostgreSQL store: {exc}") from exc
@@ -245,14 +262,9 @@ class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
         async with self._connection() as conn:
             return await conn.fetchval(sql, *params)
 
-    @staticmethod
-    async def _event(conn: Any, kind: str, at: str, **fields: str) -> None:
-        await conn.execute(
-            "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, detail) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            at, kind, fields.get("doc_id", ""), fields.get("delivery_id", ""),
-            fields.get("agency", ""), fields.get("system_id", ""), fields.get("detail", ""),
-        )  # fmt: skip
+    async def _event(self, conn: Any, kind: str, at: str, **fields: str) -> None:
+        """One event (events_postgres.py): the LAST statement of its transaction."""
+        await append(conn, [Event(kind, at, **fields)], self.eventlog)
 
     # -- claims and intake ----------------------------------------------------------------
 
@@ -296,12 +308,12 @@ class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
         try:
             if held is None or not held.open:
                 async with self.transaction() as conn:
-                    await write_incoming(conn, doc, deliveries, status, pending)
+                    await write_incoming(conn, doc, deliveries, status, pending, self.eventlog)
                 return
             held.open = False
             with _transient():
                 try:
-                    await write_incoming(held.conn, doc, deliveries, status, pending)
+                    await write_incoming(held.conn, doc, deliveries, status, pending, self.eventlog)
                 except BaseException:
                     with contextlib.suppress(*DATABASE_ERRORS):
                         await held.transaction.rollback()
@@ -378,14 +390,14 @@ class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
                 row.fax, row.system_id, row.upstream,
             )  # fmt: skip
             if added:
-                await self._event(
-                    conn, "agency-registered", now(), agency=row.id, system_id=row.system_id or ""
-                )
                 # Its former owner taking a retired id back: the id is live again.
                 await conn.execute(
                     "DELETE FROM retired_agencies WHERE id = $1 AND system_id = $2",
                     row.id, row.system_id or "",
                 )  # fmt: skip
+                await self._event(
+                    conn, "agency-registered", now(), agency=row.id, system_id=row.system_id or ""
+                )
             return bool(added)
 
     async def retire_agency(self, agency_id: str, system_id: str) -> int:
@@ -428,6 +440,7 @@ class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
                 refusal.reason[:1000],
             )  # fmt: skip
             await conn.execute("DELETE FROM refusals WHERE at < $1", cutoff)
+            await self._event(conn, **refused_event(refusal))
 
     async def delete_agency(self, agency_id: str) -> bool:
         async with self.transaction() as conn:
@@ -474,7 +487,15 @@ class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
             return None
         row, (data, size, in_chunks) = InboxRow(*rows[0][:10]), rows[0][10:13]
         async with self._connection() as conn:  # one statement, its own transaction
-            await conn.execute(MARK_FETCHED, now(), delivery_id, system_id)
+            await conn.execute(
+                MARK_FETCHED,
+                now(),
+                delivery_id,
+                system_id,
+                APPEND_LOCK,
+                self.eventlog.hub,
+                self.eventlog.enabled,
+            )
         if data is not None:
             return row, bytes(data)
         return row, PgBlob(self._fetchval, row.doc_id, size, in_chunks)
@@ -486,7 +507,16 @@ class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
         at, state = now(), "done" if ok else "fail"
         async with self._connection() as conn:  # one statement, its own transaction
             changed = await conn.fetchval(
-                ACKNOWLEDGE, state, "" if ok else error, at, delivery_id, system_id, error
+                ACKNOWLEDGE,
+                state,
+                "" if ok else error,
+                at,
+                delivery_id,
+                system_id,
+                error[:1000],
+                APPEND_LOCK,
+                self.eventlog.hub,
+                self.eventlog.enabled,
             )
             return bool(changed)
 

@@ -12,7 +12,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from axis.eventlog.event import LogSettings
 from axis.store.base import BLOB_CHUNK, FileBytes, NewDelivery, NewDocument, StatusEffect
+from axis.store.events_postgres import append
+from axis.store.events_sqlite import intake_events
 
 INSERT_DOCUMENT = (
     "INSERT INTO documents (id, from_agency, system_id, message_type, document_id, "
@@ -27,8 +30,9 @@ async def write_incoming(
     deliveries: Sequence[NewDelivery],
     status: StatusEffect | None,
     pending: Sequence[tuple[str, Sequence[str], int]],
+    settings: LogSettings,
 ) -> None:
-    """Every row of one package, inside the caller's open transaction (conn: asyncpg)."""
+    """Every row of one package and its events, inside the caller's open transaction."""
     spooled = isinstance(doc.data, FileBytes)
     size = doc.data.size if isinstance(doc.data, FileBytes) else len(doc.data)
     await conn.execute(
@@ -51,12 +55,8 @@ async def write_incoming(
             [(d.id, doc.id, d.agency, d.message_type, d.route, doc.created_at) for d in deliveries],
         )
     await _status_effects(conn, doc, status, pending)
-    await conn.execute(
-        "INSERT INTO events (at, kind, doc_id, agency, system_id, detail) "
-        "VALUES ($1, 'accepted', $2, $3, $4, $5)",
-        doc.created_at, doc.id, doc.from_agency, doc.system_id,
-        f"{doc.message_type} to {len(deliveries)} recipient(s)",
-    )  # fmt: skip
+    # Last: the chain lock is held from here to the commit (events_postgres.py).
+    await append(conn, intake_events(doc, deliveries, status), settings)
 
 
 async def _status_effects(

@@ -14,9 +14,21 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from axis.eventlog import kinds
+from axis.eventlog.event import LogSettings
 from axis.store.base import PushRow
+from axis.store.events_postgres import append
 from axis.store.postgres_blobs import PgBlob
-from axis.store.push_sqlite import EXPIRE, EXPIRE_EVENTS, OPEN_STATES, PUSH_COLUMNS, QUARANTINED
+from axis.store.push_sqlite import (
+    EXPIRE,
+    EXPIRING,
+    OPEN_STATES,
+    PUSH_COLUMNS,
+    QUARANTINED,
+    expired_event,
+    outcome_event,
+    retried_event,
+)
 from axis.store.push_sqlite import now as _now
 
 TAKE = (
@@ -36,7 +48,7 @@ def _dollars(sql: str) -> str:
     return re.sub(r"\?", lambda _: f"${next(count)}", sql)
 
 
-EXPIRE_PG, EXPIRE_EVENTS_PG = _dollars(EXPIRE), _dollars(EXPIRE_EVENTS)
+EXPIRE_PG, EXPIRING_PG = _dollars(EXPIRE), _dollars(EXPIRING)
 
 
 class PushPostgres:
@@ -51,8 +63,9 @@ class PushPostgres:
     async def _fetchval(self, sql: str, *params: Any) -> Any:
         raise NotImplementedError
 
-    @staticmethod
-    async def _event(conn: Any, kind: str, at: str, **fields: str) -> None:
+    eventlog: LogSettings
+
+    async def _event(self, conn: Any, kind: str, at: str, **fields: str) -> None:
         raise NotImplementedError
 
     async def push_take(self, route: str, now: str, lease_until: str, limit: int) -> list[PushRow]:
@@ -87,43 +100,53 @@ class PushPostgres:
     ) -> bool:
         at = _now()
         async with self.transaction() as conn:
-            changed = await conn.fetchval(
+            found = await conn.fetchrow(
                 "UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3, "
                 "attempts = attempts + 1, next_attempt_at = '' WHERE id = $4 "
-                "AND state IN ('queued', 'fetched') RETURNING 1",
+                "AND state IN ('queued', 'fetched') RETURNING doc_id, agency",
                 state, error, at, delivery_id,
             )  # fmt: skip
-            if changed:
-                kind = "pushed" if state == "done" else f"push-{state}"
+            if found is not None:
                 await self._event(
-                    conn, kind, at, delivery_id=delivery_id, system_id=system_id, detail=detail
+                    conn, **outcome_event(at, delivery_id, system_id, state, detail, *found)
                 )
-        return bool(changed)
+        return found is not None
 
     async def push_retry(self, delivery_id: str, next_attempt_at: str, error: str) -> None:
+        at = _now()
         async with self.transaction() as conn:
-            await conn.execute(
+            found = await conn.fetchrow(
                 "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $1, "
-                "last_error = $2, updated_at = $3 WHERE id = $4 AND state IN ('queued', 'fetched')",
-                next_attempt_at, error[:1000], _now(), delivery_id,
+                "last_error = $2, updated_at = $3 WHERE id = $4 AND state IN ('queued', 'fetched') "
+                "RETURNING doc_id, agency, route",
+                next_attempt_at, error[:1000], at, delivery_id,
             )  # fmt: skip
+            if found is not None:
+                doc_id, agency, route = found["doc_id"], found["agency"], found["route"]
+                event = retried_event(
+                    at, delivery_id, doc_id, agency, route, next_attempt_at, error
+                )
+                await self._event(conn, **event)
 
     async def push_expire(self, route: str, accepted_before: str, now: str, reason: str) -> int:
         at, where = _now(), (route, now, accepted_before)
         async with self.transaction() as conn:
-            await conn.execute(EXPIRE_EVENTS_PG, at, reason, *where)
+            expiring = await conn.fetch(EXPIRING_PG, *where)
             status = await conn.execute(EXPIRE_PG, at, reason, *where)
+            await append(conn, [expired_event(at, reason, *row) for row in expiring], self.eventlog)
         return int(status.split()[-1])
 
     async def push_quarantine(self, delivery_id: str, reason: str) -> None:
         at = _now()
         async with self.transaction() as conn:
-            await conn.execute(
+            found = await conn.fetchrow(
                 "UPDATE deliveries SET attempts = attempts + 1, quarantine = $1, updated_at = $2 "
-                "WHERE id = $3 AND state IN ('queued', 'fetched')",
+                "WHERE id = $3 AND state IN ('queued', 'fetched') RETURNING doc_id, agency",
                 reason[:1000] or "quarantined", at, delivery_id,
             )  # fmt: skip
-            await self._event(conn, "quarantined", at, delivery_id=delivery_id, detail=reason)
+            if found is not None:
+                await self._event(conn, kinds.QUARANTINED, at, doc_id=found[0], delivery_id=delivery_id,
+                                  agency=found[1], actor=kinds.actor_hub(""), detail=reason[:1000])  # fmt: skip
 
     async def push_quarantined(self, limit: int = 100) -> list[PushRow]:
         return [PushRow(*row) for row in await self._read(QUARANTINED, (limit,))]
@@ -131,11 +154,12 @@ class PushPostgres:
     async def push_release(self, delivery_id: str) -> bool:
         at = _now()
         async with self.transaction() as conn:
-            changed = await conn.fetchval(
+            found = await conn.fetchrow(
                 "UPDATE deliveries SET quarantine = '', next_attempt_at = '', updated_at = $1 "
-                "WHERE id = $2 AND quarantine > '' RETURNING 1",
+                "WHERE id = $2 AND quarantine > '' RETURNING doc_id, agency",
                 at, delivery_id,
             )  # fmt: skip
-            if changed:
-                await self._event(conn, "released", at, delivery_id=delivery_id)
-        return bool(changed)
+            if found is not None:
+                await self._event(conn, kinds.RELEASED, at, doc_id=found[0], delivery_id=delivery_id,
+                                  agency=found[1], actor="operator")  # fmt: skip
+        return found is not None

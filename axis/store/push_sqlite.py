@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
+from axis.eventlog import kinds
+from axis.eventlog.event import Event
 from axis.store.base import PushRow
 from axis.store.sqlite_blobs import StoredBlob
 
@@ -47,10 +49,9 @@ EXPIRABLE = (
     "FROM deliveries WHERE route = ? AND state IN ('queued', 'fetched') AND quarantine = '' "
     "AND next_attempt_at <= ? AND created_at < ?"
 )
-EXPIRE_EVENTS = (
-    "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, detail) "
-    f"SELECT ?, 'push-expired', doc_id, id, agency, route, ? {EXPIRABLE}"
-)
+# The deliveries about to expire, for their events (docs/delivery-log.md), read in the same
+# transaction as the UPDATE.
+EXPIRING = f"SELECT doc_id, id, agency, route {EXPIRABLE}"
 EXPIRE = (
     "UPDATE deliveries SET state = 'expired', updated_at = ?, next_attempt_at = '', "
     "last_error = substr(? || CASE WHEN last_error = '' THEN '' ELSE '; last error: ' || "
@@ -78,10 +79,10 @@ class PushSqlite:
     async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         raise NotImplementedError
 
-    @staticmethod
-    async def _event(
-        conn: aiosqlite.Connection, kind: str, at: str, doc_id: str = "", **fields: str
-    ) -> None:
+    async def _event(self, conn: aiosqlite.Connection, kind: str, at: str, **fields: str) -> None:
+        raise NotImplementedError
+
+    def _log(self, *events: Event) -> None:
         raise NotImplementedError
 
     async def push_take(self, route: str, now: str, lease_until: str, limit: int) -> list[PushRow]:
@@ -127,14 +128,15 @@ class PushSqlite:
             nonlocal changed
             cursor = await conn.execute(
                 "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ?, "
-                "attempts = attempts + 1, next_attempt_at = '' WHERE id = ? AND state IN ('queued', 'fetched')",
+                "attempts = attempts + 1, next_attempt_at = '' WHERE id = ? AND state IN ('queued', 'fetched') "
+                "RETURNING doc_id, agency",
                 (state, error, at, delivery_id),
             )
-            changed = cursor.rowcount > 0
-            if changed:
-                kind = "pushed" if state == "done" else f"push-{state}"
+            found = list(await cursor.fetchall())
+            changed = bool(found)
+            if found:
                 await self._event(
-                    conn, kind, at, delivery_id=delivery_id, system_id=system_id, detail=detail
+                    conn, **outcome_event(at, delivery_id, system_id, state, detail, *found[0])
                 )
 
         await self._group.submit(write)
@@ -144,11 +146,15 @@ class PushSqlite:
         at = now()
 
         async def write(conn: aiosqlite.Connection) -> None:
-            await conn.execute(
+            cursor = await conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, "
-                "last_error = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'fetched')",
+                "last_error = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'fetched') "
+                "RETURNING doc_id, agency, route",
                 (next_attempt_at, error[:1000], at, delivery_id),
             )
+            for doc_id, agency, route in list(await cursor.fetchall()):
+                await self._event(conn, **retried_event(at, delivery_id, doc_id, agency, route,
+                                                        next_attempt_at, error))  # fmt: skip
 
         await self._group.submit(write)
 
@@ -158,7 +164,8 @@ class PushSqlite:
         async def write(conn: aiosqlite.Connection) -> None:
             nonlocal count
             where = (route, now, accepted_before)
-            await conn.execute(EXPIRE_EVENTS, (at, reason, *where))
+            expiring = await conn.execute_fetchall(EXPIRING, where)
+            self._log(*(expired_event(at, reason, *row) for row in expiring))
             cursor = await conn.execute(EXPIRE, (at, reason, *where))
             count = cursor.rowcount
 
@@ -169,12 +176,14 @@ class PushSqlite:
         at = now()
 
         async def write(conn: aiosqlite.Connection) -> None:
-            await conn.execute(
+            cursor = await conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, quarantine = ?, updated_at = ? "
-                "WHERE id = ? AND state IN ('queued', 'fetched')",
+                "WHERE id = ? AND state IN ('queued', 'fetched') RETURNING doc_id, agency",
                 (reason[:1000] or "quarantined", at, delivery_id),
             )
-            await self._event(conn, "quarantined", at, delivery_id=delivery_id, detail=reason)
+            for doc_id, agency in list(await cursor.fetchall()):
+                await self._event(conn, kinds.QUARANTINED, at, doc_id=doc_id, delivery_id=delivery_id,
+                                  agency=agency, actor=kinds.actor_hub(""), detail=reason[:1000])  # fmt: skip
 
         await self._group.submit(write)
 
@@ -186,9 +195,46 @@ class PushSqlite:
         async with self.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE deliveries SET quarantine = '', next_attempt_at = '', updated_at = ? "
-                "WHERE id = ? AND quarantine > ''",
+                "WHERE id = ? AND quarantine > '' RETURNING doc_id, agency",
                 (at, delivery_id),
             )
-            if cursor.rowcount:
-                await self._event(conn, "released", at, delivery_id=delivery_id)
-            return cursor.rowcount > 0
+            found = list(await cursor.fetchall())
+            for doc_id, agency in found:
+                await self._event(conn, kinds.RELEASED, at, doc_id=doc_id, delivery_id=delivery_id,
+                                  agency=agency, actor="operator")  # fmt: skip
+            return bool(found)
+
+
+# -- the events of push outcomes (docs/delivery-log.md), shared with push_postgres.py ---------
+
+_OUTCOME_KINDS = {"done": kinds.PUSHED, "expired": kinds.EXPIRED, "fail": kinds.FAILED}
+
+
+def outcome_event(
+    at: str, delivery_id: str, system_id: str, state: str, detail: str, doc_id: str, agency: str
+) -> dict[str, str]:
+    """pushed (state done), expired or failed: the delivery's last word."""
+    return dict(
+        kind=_OUTCOME_KINDS.get(state, kinds.FAILED), at=at, doc_id=doc_id,
+        delivery_id=delivery_id, agency=agency, system_id=system_id,
+        actor=kinds.actor_hub(""), code=state, detail=detail[:1000],
+    )  # fmt: skip
+
+
+def retried_event(
+    at: str, delivery_id: str, doc_id: str, agency: str, route: str, next_at: str, error: str
+) -> dict[str, str]:
+    return dict(
+        kind=kinds.RETRIED, at=at, doc_id=doc_id, delivery_id=delivery_id, agency=agency,
+        system_id=route, actor=kinds.actor_hub(""),
+        detail=f"next attempt {next_at}; {error[:900]}",
+    )  # fmt: skip
+
+
+def expired_event(
+    at: str, reason: str, doc_id: str, delivery_id: str, agency: str, route: str
+) -> Event:
+    return Event(
+        kinds.EXPIRED, at, doc_id, delivery_id, agency, route, kinds.actor_hub(""),
+        code="expired", detail=reason[:1000],
+    )  # fmt: skip

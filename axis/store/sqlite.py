@@ -24,6 +24,7 @@ from typing import Any
 import aiosqlite
 
 from axis.errors import StoreUnavailable
+from axis.eventlog.event import Event, LogSettings
 from axis.store.base import (
     AgencyRow,
     InboxRow,
@@ -31,6 +32,14 @@ from axis.store.base import (
     NewDocument,
     Refusal,
     StatusEffect,
+)
+from axis.store.events_queries import EventQueries
+from axis.store.events_sqlite import (
+    ChainTail,
+    SqliteEvents,
+    chain_unchained,
+    flush,
+    refused_event,
 )
 from axis.store.gateway_sqlite import GatewaySqlite
 from axis.store.migrate import migrations
@@ -50,8 +59,8 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md.
-class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
+# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md, docs/delivery-log.md.
+class SqliteStore(SqliteEvents, EventQueries, SqliteTiers, GatewaySqlite, PushSqlite, Queries):
     """The SQLite store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, path: str | Path) -> None:
@@ -61,6 +70,8 @@ class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
         self._lock = asyncio.Lock()
         self._group = GroupCommit(self._write_batch)
         self._replays: ReplayCache | None = None
+        self.eventlog = LogSettings()  # new_store sets it from config [eventlog]
+        self._tail = ChainTail()
 
     async def open(self) -> None:
         if self.path != ":memory:":
@@ -68,6 +79,8 @@ class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
         try:
             self._writer = await self._connect()
             await self._migrate()
+            async with self.transaction() as conn:
+                await chain_unchained(conn)
             self._reader = await self._connect()
             await self._reader.execute("PRAGMA query_only = ON")
         except sqlite3.Error as exc:
@@ -134,7 +147,9 @@ class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
                 raise StoreUnavailable(str(exc)) from exc
             try:
                 yield conn
+                head = await flush(conn, self._tail, self.eventlog)
                 await conn.execute("COMMIT")
+                self._tail.head = head or self._tail.head
             except sqlite3.IntegrityError:
                 await _rollback(conn)
                 raise
@@ -144,6 +159,8 @@ class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
             except BaseException:
                 await _rollback(conn)
                 raise
+            finally:
+                self._tail.events.clear()  # a rolled-back transaction's events never were
 
     async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         if self._reader is None:
@@ -153,23 +170,9 @@ class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
         except sqlite3.Error as exc:
             raise StoreUnavailable(str(exc)) from exc
 
-    @staticmethod
-    async def _event(
-        conn: aiosqlite.Connection, kind: str, at: str, doc_id: str = "", **fields: str
-    ) -> None:
-        await conn.execute(
-            "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, detail) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                at,
-                kind,
-                doc_id,
-                fields.get("delivery_id", ""),
-                fields.get("agency", ""),
-                fields.get("system_id", ""),
-                fields.get("detail", ""),
-            ),
-        )
+    async def _event(self, conn: aiosqlite.Connection, kind: str, at: str, **fields: str) -> None:
+        """One event (axis/eventlog) of ``conn``'s open transaction, chained at its commit."""
+        self._log(Event(kind, at, **fields))
 
     # -- intake ---------------------------------------------------------------------------
 
@@ -188,7 +191,7 @@ class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
 
     async def _write_batch(self, items: list[Item]) -> None:
         async with self.transaction() as conn:
-            await write_batch(conn, items)
+            self._log(*await write_batch(conn, items))
 
     async def record_refusal(self, refusal: Refusal, keep_days: int) -> None:
         """One refusal row, riding the next group commit; rows older than ``keep_days`` are
@@ -204,6 +207,7 @@ class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
                  refusal.reason[:1000]),
             )  # fmt: skip
             await conn.execute("DELETE FROM refusals WHERE at < ?", (cutoff,))
+            await self._event(conn, **refused_event(refusal))
 
         await self._group.submit(insert)
 
@@ -259,13 +263,13 @@ class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
                  row.fax, row.system_id, row.upstream),
             )  # fmt: skip
             if cursor.rowcount:
-                await self._event(
-                    conn, "agency-registered", now(), agency=row.id, system_id=row.system_id or ""
-                )
                 # Its former owner taking a retired id back: the id is live again.
                 await conn.execute(
                     "DELETE FROM retired_agencies WHERE id = ? AND system_id = ?",
                     (row.id, row.system_id or ""),
+                )
+                await self._event(
+                    conn, "agency-registered", now(), agency=row.id, system_id=row.system_id or ""
                 )
             return cursor.rowcount > 0
 

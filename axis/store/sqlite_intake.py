@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from axis.eventlog.event import Event
 from axis.store.base import FileBytes, NewDelivery, NewDocument, StatusEffect
+from axis.store.events_sqlite import intake_events
 from axis.store.sqlite_marks import Ack, FetchMark, Mark, write_marks
 
 # Upper bound on packages per transaction (keeps one batch's memory and latency bounded).
@@ -77,15 +79,15 @@ class GroupCommit:
             self._running = False
 
 
-async def write_batch(conn: aiosqlite.Connection, batch: list[Item]) -> None:
-    """Every item's rows, inside the caller's open transaction."""
+async def write_batch(conn: aiosqlite.Connection, batch: list[Item]) -> list[Event]:
+    """Every item's rows, inside the caller's transaction; the packages' events to record."""
     items = [item for item in batch if isinstance(item, Incoming)]
     for item in batch:
         if not isinstance(item, Incoming | FetchMark | Ack):
             await item(conn)
-    await write_marks(conn, [item for item in batch if isinstance(item, FetchMark | Ack)])
+    events = await write_marks(conn, [item for item in batch if isinstance(item, FetchMark | Ack)])
     if not items:
-        return
+        return events
     await conn.executemany(
         INSERT_DOCUMENT.format(data="?"),
         [_document_row(i.doc) for i in items if not isinstance(i.doc.data, FileBytes)],
@@ -111,15 +113,7 @@ async def write_batch(conn: aiosqlite.Connection, batch: list[Item]) -> None:
         ],
     )
     await _status_effects(conn, items)
-    await conn.executemany(
-        "INSERT INTO events (at, kind, doc_id, agency, system_id, detail) "
-        "VALUES (?, 'accepted', ?, ?, ?, ?)",
-        [
-            (i.doc.created_at, i.doc.id, i.doc.from_agency, i.doc.system_id,
-             f"{i.doc.message_type} to {len(i.deliveries)} recipient(s)")
-            for i in items
-        ],
-    )  # fmt: skip
+    return events + [e for i in items for e in intake_events(i.doc, i.deliveries, i.status)]
 
 
 INSERT_DOCUMENT = (

@@ -6,7 +6,8 @@ each cost two or three awaited ``execute`` calls, every one a hand-off to aiosql
 and back (profile: thread hand-offs 8% of the hub at 10 KB, docs/performance.md). Here every
 mark of a batch runs in one function on that thread, in the order they were submitted, so the
 same delivery twice in a batch is decided exactly as in two batches (done is final; fail may
-be followed by done), and their events go in with one executemany.
+be followed by done); their events (docs/delivery-log.md) go back to the batch, which chains
+them with the rest of its events at the commit (events_sqlite.py).
 """
 
 from __future__ import annotations
@@ -16,21 +17,21 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from axis.eventlog import kinds
+from axis.eventlog.event import Event
+from axis.store.events_sqlite import ack_event
+
 # The first fetch moves queued -> fetched (decided here, by the writer: one "fetched" event
 # however many fetch at once); every fetch counts an attempt.
 FIRST_FETCH = (
     "UPDATE deliveries SET attempts = attempts + 1, state = 'fetched', updated_at = ? "
-    "WHERE id = ? AND state = 'queued'"
+    "WHERE id = ? AND state = 'queued' RETURNING doc_id, agency"
 )
 LATER_FETCH = "UPDATE deliveries SET attempts = attempts + 1 WHERE id = ?"
 # Decided by the UPDATE's own WHERE: done is final (docs/reliability.md §3).
 ACKNOWLEDGE = (
-    "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? "
-    "WHERE id = ? AND state <> 'done'"
-)
-INSERT_EVENT = (
-    "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, detail) "
-    "VALUES (?, ?, '', ?, '', ?, ?)"
+    "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ?, acked_at = ? "
+    "WHERE id = ? AND state <> 'done' RETURNING doc_id, agency"
 )
 
 
@@ -58,28 +59,40 @@ class Ack:
 Mark = FetchMark | Ack
 
 
-def _apply(raw: sqlite3.Connection, marks: list[Mark]) -> None:
-    """On aiosqlite's thread, inside the batch's open transaction."""
-    events: list[tuple[str, str, str, str, str]] = []
+def _apply(raw: sqlite3.Connection, marks: list[Mark]) -> list[Event]:
+    """On aiosqlite's thread, inside the batch's open transaction; the events to record."""
+    events: list[Event] = []
     for mark in marks:
         if isinstance(mark, FetchMark):
-            if raw.execute(FIRST_FETCH, (mark.at, mark.delivery_id)).rowcount:
-                events.append((mark.at, "fetched", mark.delivery_id, mark.system_id, ""))
+            moved = raw.execute(FIRST_FETCH, (mark.at, mark.delivery_id)).fetchall()
+            if moved:
+                events.append(
+                    Event(
+                        kinds.FETCHED, mark.at, moved[0][0], mark.delivery_id, moved[0][1],
+                        mark.system_id, kinds.actor_system(mark.system_id),
+                    )
+                )  # fmt: skip
             else:
                 raw.execute(LATER_FETCH, (mark.delivery_id,))
             continue
         state = "done" if mark.ok else "fail"
         error = "" if mark.ok else mark.error
-        cursor = raw.execute(ACKNOWLEDGE, (state, error, mark.at, mark.delivery_id))
-        mark.changed = cursor.rowcount > 0
-        if mark.changed:
-            events.append((mark.at, state, mark.delivery_id, mark.system_id, mark.error))
-    if events:
-        raw.executemany(INSERT_EVENT, events)
+        acked = mark.at if mark.ok else ""
+        changed = raw.execute(ACKNOWLEDGE, (state, error, mark.at, acked, mark.delivery_id))
+        found = changed.fetchall()
+        mark.changed = bool(found)
+        if found:
+            fields = ack_event(
+                mark.at, mark.delivery_id, mark.system_id, state, mark.error, *found[0]
+            )
+            events.append(Event(**fields))
+    return events
 
 
-async def write_marks(conn: aiosqlite.Connection, marks: list[Mark]) -> None:
+async def write_marks(conn: aiosqlite.Connection, marks: list[Mark]) -> list[Event]:
     """Every mark of the batch in one hand-off (aiosqlite has no API for a function; its
-    private ``_execute`` runs one on the connection's thread, as sqlite_intake.py's blob copy)."""
-    if marks:
-        await conn._execute(_apply, conn._conn, marks)
+    private ``_execute`` runs one on the connection's thread, as sqlite_intake.py's blob copy);
+    the events they make true."""
+    if not marks:
+        return []
+    return list(await conn._execute(_apply, conn._conn, marks))

@@ -98,7 +98,14 @@ def pg_dsn() -> Iterator[str]:
     try:
         yield f"{PG_DSN}{'&' if '?' in PG_DSN else '?'}search_path={schema}"
     finally:
-        _run_sql(f"DROP SCHEMA {schema} CASCADE")
+        # A hub whose teardown comes later may hold a lock here in a transaction its stopped
+        # event loop cannot finish (a background task's, e.g. the log chainer): end it first.
+        _run_sql(
+            "SELECT pg_terminate_backend(l.pid) FROM pg_locks l "
+            "JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace "
+            f"WHERE n.nspname = '{schema}' AND l.pid <> pg_backend_pid(); "
+            f"DROP SCHEMA {schema} CASCADE"
+        )
 
 
 @pytest.fixture(params=BACKENDS)
