@@ -41,6 +41,7 @@ from axis.store.base import (
     Refusal,
     StatusEffect,
 )
+from axis.store.console_postgres import PostgresConsole
 from axis.store.gateway_postgres import GatewayPostgres
 from axis.store.migrate import migrations
 from axis.store.postgres_blobs import PgBlob
@@ -142,8 +143,8 @@ def numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
 
 
-# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md.
-class PostgresStore(PostgresTiers, GatewayPostgres, PushPostgres, Queries):
+# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md, docs/console.md.
+class PostgresStore(PostgresConsole, PostgresTiers, GatewayPostgres, PushPostgres, Queries):
     """The PostgreSQL store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, dsn: str, pool_size: int = 10) -> None:

@@ -32,6 +32,7 @@ from axis.store.base import (
     Refusal,
     StatusEffect,
 )
+from axis.store.console_sqlite import SqliteConsole
 from axis.store.gateway_sqlite import GatewaySqlite
 from axis.store.migrate import migrations
 from axis.store.push_sqlite import PushSqlite
@@ -50,8 +51,8 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md.
-class SqliteStore(SqliteTiers, GatewaySqlite, PushSqlite, Queries):
+# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md, docs/console.md.
+class SqliteStore(SqliteConsole, SqliteTiers, GatewaySqlite, PushSqlite, Queries):
     """The SQLite store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, path: str | Path) -> None:

@@ -1,0 +1,42 @@
+-- axis store, migration 009: the IT staff console (docs/console.md): operators, their sessions,
+-- and the indexes its pages need to stay fast on a million documents (keyset paging: every
+-- list walks one of these in order and stops after a page). Portable SQL: both backends run it.
+
+-- Console operators; password_hash is an Argon2id PHC string (never the password).
+CREATE TABLE operators (
+    name           TEXT PRIMARY KEY,
+    password_hash  TEXT NOT NULL,
+    created_at     TEXT NOT NULL
+);
+
+-- Server-side sessions: the cookie carries a random token, the table only its SHA-256, so a
+-- copy of the database does not log anyone in. csrf is the session's form token.
+CREATE TABLE console_sessions (
+    token_sha256   TEXT PRIMARY KEY,
+    operator       TEXT NOT NULL,
+    csrf           TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    expires_at     TEXT NOT NULL
+);
+CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
+
+-- Document search, newest first: by time, by sender, by notation, by message type.
+CREATE INDEX console_documents_by_time ON documents (created_at, id);
+CREATE INDEX console_documents_by_sender ON documents (from_agency, created_at, id);
+CREATE INDEX console_documents_by_notation ON documents (notation, created_at, id);
+CREATE INDEX console_documents_by_type ON documents (message_type, created_at, id);
+-- The statuses and updates that refer to a document (its page).
+CREATE INDEX console_documents_by_original ON documents (original_id);
+-- Search by recipient, newest first (a delivery is created with its document).
+CREATE INDEX console_deliveries_by_recipient ON deliveries (agency, created_at, doc_id);
+-- Waiting/failing deliveries oldest first, and counts by outcome.
+CREATE INDEX console_deliveries_by_state ON deliveries (state, created_at, id);
+-- The queue's shape per destination: only the open states are read (done is most rows).
+CREATE INDEX console_deliveries_by_route ON deliveries (state, route, created_at);
+-- Business status counts and overdue acknowledgements (edocs without a status yet).
+CREATE INDEX console_deliveries_by_biz ON deliveries (message_type, biz_status, created_at, id);
+-- Refusals by code.
+CREATE INDEX console_refusals_by_code ON refusals (code, at, seq);
+-- A document's timeline: its events and its deliveries' events.
+CREATE INDEX console_events_by_doc ON events (doc_id);
+CREATE INDEX console_events_by_delivery ON events (delivery_id);
