@@ -27,6 +27,7 @@ COMMANDS = (
     "conformance",
     "store",
     "quarantine",
+    "operators",
 )
 
 
