@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import getpass
 import hashlib
+import re
 import secrets
 import sys
 from datetime import UTC, datetime
@@ -21,6 +22,8 @@ from axis import config as config_mod
 from axis.console.passwords import MIN_LENGTH, hash_password
 from axis.console.workday import store_time
 from axis.store import open_store
+
+NAME = re.compile(r"[\w.@-]{1,64}")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,13 +54,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace, password: str) -> int:
+    if args.action == "add" and not NAME.fullmatch(args.name):
+        print(
+            "axis: an operator name is 1-64 letters, digits, '.', '_', '-' or '@'", file=sys.stderr
+        )
+        return 1
     if args.action == "add" and len(password) < MIN_LENGTH:
         print(f"axis: a password needs at least {MIN_LENGTH} characters", file=sys.stderr)
         return 1
     store = await open_store(config_mod.load(args.config))
     try:
         if args.action == "add":
-            name = args.name.strip()
+            name = args.name
             new = await store.add_operator(
                 name, hash_password(password), store_time(datetime.now(UTC))
             )
