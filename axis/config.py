@@ -197,6 +197,8 @@ class ConsoleConfig:
     admin_token_sha256: str = ""
     # GET /metrics in Prometheus format (restrict it at the reverse proxy).
     metrics: bool = True
+    # Seconds between recounts of the store's totals (statistics, /metrics); 0 = on every read.
+    counts_refresh_s: float = 15.0
     # Overdue acknowledgements: a recipient without status 01 by the end of the working day
     # (Monday to Friday, at this local time in this zone) is overdue.
     working_day_end: str = "17:00"

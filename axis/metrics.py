@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -27,6 +28,7 @@ from prometheus_client.registry import Collector
 from axis import logs
 from axis.api.refusals import RefusalCounts
 from axis.config import Config
+from axis.console.counts import Totals
 from axis.console.workday import overdue_cutoff, parse_end, store_time, zone
 from axis.daemon import Daemon
 from axis.errors import StoreUnavailable
@@ -96,8 +98,10 @@ class _RefusalCollector(Collector):
 class _StoreSnapshot(Collector):
     """The store's exact totals, read once per scrape."""
 
-    def __init__(self, counts: HubCounts, overdue: int, now: datetime) -> None:
-        self.counts, self.overdue, self.now = counts, overdue, now
+    def __init__(
+        self, counts: HubCounts, overdue: int, now: datetime, counted_at: datetime
+    ) -> None:
+        self.counts, self.overdue, self.now, self.counted_at = counts, overdue, now, counted_at
 
     def collect(self) -> Iterator[Metric]:
         counts = self.counts
@@ -141,6 +145,11 @@ class _StoreSnapshot(Collector):
             "destination", ages,
         )  # fmt: skip
         yield GaugeMetricFamily(
+            "axis_store_totals_age_seconds",
+            "Age of the store totals above (recounted every console.counts_refresh_s).",
+            value=(self.now - self.counted_at).total_seconds(),
+        )
+        yield GaugeMetricFamily(
             "axis_overdue_acknowledgements",
             "Recipients without status 01 by the end of the working day they received on.",
             value=self.overdue,
@@ -159,7 +168,9 @@ def _labelled(
 METRICS: web.AppKey[ProcessMetrics] = web.AppKey("metrics", ProcessMetrics)
 
 
-def mount(app: web.Application, cfg: Config, daemon_key: web.AppKey[Daemon]) -> None:
+def mount(
+    app: web.Application, cfg: Config, daemon_key: web.AppKey[Daemon], totals: Totals
+) -> None:
     """GET /metrics on the hub's app, and the log follower started with the daemon."""
     metrics = ProcessMetrics(lambda: app[daemon_key].refusals)
     app[METRICS] = metrics
@@ -168,10 +179,11 @@ def mount(app: web.Application, cfg: Config, daemon_key: web.AppKey[Daemon]) -> 
     async def serve(request: web.Request) -> web.StreamResponse:
         daemon = app[daemon_key]
         now = datetime.now(UTC)
-        counts = await daemon.store.hub_counts()
+        counted = await totals.read(daemon.store)
         overdue = await daemon.store.count_overdue(store_time(overdue_cutoff(now, *workday)))
         snapshot = CollectorRegistry(auto_describe=False)
-        snapshot.register(_StoreSnapshot(counts, overdue, now))
+        live = replace(counted.counts, queue=tuple(await daemon.store.queue_lines()))  # cheap
+        snapshot.register(_StoreSnapshot(live, overdue, now, counted.at))
         body = generate_latest(metrics.registry) + generate_latest(snapshot)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 

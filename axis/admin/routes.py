@@ -18,6 +18,7 @@ from aiohttp import web
 from axis.admin import openapi
 from axis.config import Config
 from axis.console import filters
+from axis.console.counts import Totals
 from axis.console.workday import overdue_cutoff, parse_end, store_time, zone
 from axis.daemon import Daemon
 from axis.errors import AxisError, Rejected
@@ -27,15 +28,17 @@ from axis.store.console_rows import Page
 
 DAEMON_OF: web.AppKey[Callable[[], Daemon]] = web.AppKey("admin_daemon_of")
 CONFIG: web.AppKey[Config] = web.AppKey("admin_config", Config)
+TOTALS: web.AppKey[Totals] = web.AppKey("admin_totals", Totals)
 OPEN_PATHS = frozenset({"/admin/openapi.json"})
 
 
 def admin_app(
-    cfg: Config, parent: web.Application, daemon_key: web.AppKey[Daemon]
+    cfg: Config, parent: web.Application, daemon_key: web.AppKey[Daemon], totals: Totals
 ) -> web.Application:
     app = web.Application(middlewares=[_token_guard(cfg.console.admin_token_sha256)])
     app[DAEMON_OF] = lambda: parent[daemon_key]
     app[CONFIG] = cfg
+    app[TOTALS] = totals
     app.router.add_get("/openapi.json", serve_openapi)
     app.router.add_get("/documents", documents)
     app.router.add_get("/documents/{doc_id}", document)
@@ -168,5 +171,5 @@ async def systems(request: web.Request) -> web.StreamResponse:
 
 
 async def stats(request: web.Request) -> web.StreamResponse:
-    counts = await _store(request).hub_counts()
-    return web.json_response(dataclasses.asdict(counts))
+    snapshot = await request.app[TOTALS].read(_store(request))
+    return web.json_response(dataclasses.asdict(snapshot.counts))

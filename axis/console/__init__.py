@@ -10,14 +10,15 @@ from aiohttp import web
 
 from axis.config import Config
 from axis.console import pages
+from axis.console.counts import Totals
 from axis.console.sessions import LoginThrottle
-from axis.console.site import DAEMON_OF, SETTINGS, THROTTLE, guard
+from axis.console.site import DAEMON_OF, SETTINGS, THROTTLE, TOTALS, guard
 from axis.console.workday import parse_end, zone
 from axis.daemon import Daemon
 
 
 def console_app(
-    cfg: Config, parent: web.Application, daemon_key: web.AppKey[Daemon]
+    cfg: Config, parent: web.Application, daemon_key: web.AppKey[Daemon], totals: Totals
 ) -> web.Application:
     parse_end(cfg.console.working_day_end)  # a bad setting stops the start, naming the key
     zone(cfg.console.timezone)
@@ -25,6 +26,7 @@ def console_app(
     app[DAEMON_OF] = lambda: parent[daemon_key]
     app[SETTINGS] = cfg.console
     app[THROTTLE] = LoginThrottle()
+    app[TOTALS] = totals
     app.router.add_get("/", pages.home)
     app.router.add_get("/login", pages.login_form)
     app.router.add_post("/login", pages.login)
@@ -44,9 +46,19 @@ def mount(app: web.Application, cfg: Config, daemon_key: web.AppKey[Daemon]) -> 
     from axis import metrics
     from axis.admin import admin_app
 
+    if not (cfg.console.enabled or cfg.console.admin_token_sha256 or cfg.console.metrics):
+        return
+    totals = Totals(cfg.console.counts_refresh_s)
     if cfg.console.enabled:
-        app.add_subapp("/console/", console_app(cfg, app, daemon_key))
+        app.add_subapp("/console/", console_app(cfg, app, daemon_key, totals))
     if cfg.console.admin_token_sha256:
-        app.add_subapp("/admin/", admin_app(cfg, app, daemon_key))
+        app.add_subapp("/admin/", admin_app(cfg, app, daemon_key, totals))
     if cfg.console.metrics:
-        metrics.mount(app, cfg, daemon_key)
+        metrics.mount(app, cfg, daemon_key, totals)
+
+    async def start(app: web.Application) -> None:
+        if totals.refresh_s > 0:
+            daemon = app[daemon_key]
+            daemon.spawn("console-totals", lambda: totals.keep_fresh(daemon.store))
+
+    app.on_startup.append(start)

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from axis.console import charts, filters, sessions
 from axis.console.passwords import verify
-from axis.console.site import SETTINGS, THROTTLE, daemon, render
+from axis.console.site import SETTINGS, THROTTLE, TOTALS, daemon, render
 from axis.console.workday import overdue_cutoff, parse_end, store_time, zone
 from axis.errors import CATALOGUE, AxisError, Rejected
 from axis.store.console_queries import cursor_of
@@ -210,7 +210,8 @@ async def directory(request: web.Request) -> web.StreamResponse:
 async def stats(request: web.Request) -> web.StreamResponse:
     store = daemon(request).store
     since = (datetime.now(UTC) - timedelta(days=STATS_DAYS)).date().isoformat()
-    counts = await store.hub_counts()
+    snapshot = await request.app[TOTALS].read(store)
+    counts = snapshot.counts
     series: dict[str, Any] = {
         "edoc": await store.documents_per_day("edoc", since),
         "status": await store.documents_per_day("status", since),
@@ -223,6 +224,6 @@ async def stats(request: web.Request) -> web.StreamResponse:
         )
     }
     return render(
-        request, "stats.html", counts=counts, series=series, svg=svg, days=STATS_DAYS,
+        request, "stats.html", counts=counts, counted_at=snapshot.at.isoformat(timespec="seconds"), series=series, svg=svg, days=STATS_DAYS,
         overdue=await store.count_overdue(cutoff(request)), catalogue=CATALOGUE,
     )  # fmt: skip

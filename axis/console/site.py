@@ -16,6 +16,7 @@ from aiohttp import web
 
 from axis.config import ConsoleConfig
 from axis.console import labels
+from axis.console.counts import Totals
 from axis.console.sessions import LOGIN_COOKIE, LoginThrottle, current, same
 from axis.daemon import Daemon
 from axis.errors import AxisError
@@ -24,6 +25,7 @@ from axis.store.console_rows import Session
 DAEMON_OF: web.AppKey[Callable[[], Daemon]] = web.AppKey("console_daemon_of")
 SETTINGS: web.AppKey[ConsoleConfig] = web.AppKey("console_settings", ConsoleConfig)
 THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("console_throttle", LoginThrottle)
+TOTALS: web.AppKey[Totals] = web.AppKey("console_totals", Totals)
 SESSION: web.RequestKey[Session] = web.RequestKey("console_session", Session)
 OPEN_PATHS = frozenset({"/console/login"})
 HEADERS = {

@@ -35,7 +35,7 @@ OUTPUT = Path(__file__).parent / "output"  # screenshots (gitignored)
 
 def console_config(cfg: Config, **changes: object) -> Config:
     return config_mod.replace(
-        cfg, "console", enabled=True, cookie_secure=False,
+        cfg, "console", enabled=True, cookie_secure=False, counts_refresh_s=0.0,
         admin_token_sha256=hashlib.sha256(ADMIN_TOKEN.encode()).hexdigest(), **changes,
     )  # fmt: skip
 
