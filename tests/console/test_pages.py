@@ -59,7 +59,9 @@ async def test_a_post_without_the_session_csrf_token_is_refused_5_8_13(browser) 
     await browser.login()
     refused = await browser.post("/console/logout", {"csrf": "guessed"})
     assert refused.status == 403
-    assert (await browser.get("/console/documents"))[0] == 200  # still logged in: the forged logout did nothing
+    assert (await browser.get("/console/documents"))[
+        0
+    ] == 200  # still logged in: the forged logout did nothing
     done = await browser.post("/console/logout", {"csrf": await browser.csrf()})
     assert done.status == 303
     assert (await browser.get("/console/documents"))[0] == 303
@@ -192,3 +194,21 @@ def _page():
     from axis.store.console_rows import Page
 
     return Page()
+
+
+async def test_a_hostile_subject_is_shown_as_text_never_run(console_hub, browser, pki) -> None:
+    import dataclasses
+
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    pkg = dataclasses.replace(document(A, (B,)), subject=hostile)
+    reply = await console_hub.client(A).send_edoc(package_bytes(pki, pkg), A)
+    assert reply["status"] == "OK", reply
+    await browser.login()
+    for path in ("/console/documents", f"/console/documents/{reply['DocId']}"):
+        async with browser.session.get(browser.endpoint + path) as response:
+            page = await response.text()
+            csp = response.headers["Content-Security-Policy"]
+        assert "<script>" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;" in page
+        assert "default-src 'none'" in csp and "script-src" not in csp  # no script may run
+        assert "frame-ancestors 'none'" in csp
