@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from axis import logs
 from axis.console import charts, filters, sessions
 from axis.console.passwords import verify
 from axis.console.site import SETTINGS, THROTTLE, TOTALS, daemon, render
@@ -23,6 +24,7 @@ from axis.store.console_queries import cursor_of
 from axis.store.console_rows import DeliveryRow, DocumentDetail, Page
 
 T = TypeVar("T")
+log = logs.get("axis.console")
 STATS_DAYS = 30
 
 
@@ -63,8 +65,10 @@ async def login(request: web.Request) -> web.StreamResponse:
     loop = asyncio.get_running_loop()
     if not await loop.run_in_executor(hub.executor, verify, stored, password):
         throttle.failed(name)
+        log.warning("console login refused", operator=name, peer=request.remote)
         raise Rejected("5.8.12", "")
     throttle.succeeded(name)
+    log.info("console login", operator=name, peer=request.remote)
     token = await sessions.open_session(hub.store, request.app[SETTINGS], name)
     response = see_other("/console/documents")
     settings = request.app[SETTINGS]

@@ -1,5 +1,9 @@
 """The admin API: token auth apart from operator sessions, catalogued refusals, and
-schemathesis over /admin/openapi.json (no 5xx, every answer matches its schema)."""
+schemathesis over /admin/openapi.json (no 5xx, every answer matches its schema).
+
+The HTTP tests run on both backends; schemathesis runs on SQLite only (its hub lives in a
+thread for the whole module, as tests/attacks/test_schemathesis.py's does), since it fuzzes
+parameter parsing, which is the same code on both; the SQL under it is covered on both."""
 
 from __future__ import annotations
 
