@@ -64,11 +64,14 @@ class ProcessMetrics:
 
     async def follow(self, daemon: Daemon) -> None:
         """Observe the latency of every acknowledgement logged after this process started."""
-        self.last_seq = await daemon.store.last_event_seq()
+        started = False
         while True:
-            await asyncio.sleep(FOLLOW_EVERY_S)
             with contextlib.suppress(StoreUnavailable):  # the next round catches up
+                if not started:
+                    self.last_seq = await daemon.store.last_event_seq()
+                    started = True
                 await self.catch_up(daemon)
+            await asyncio.sleep(FOLLOW_EVERY_S)
 
     async def catch_up(self, daemon: Daemon) -> None:
         while rows := await daemon.store.acknowledged_since(self.last_seq):
