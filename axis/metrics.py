@@ -61,26 +61,24 @@ class ProcessMetrics:
         )
         self.registry.register(_RefusalCollector(refusals))
         self.last_seq = 0
+        self.following = False
+        self._catching_up = asyncio.Lock()
 
     async def follow(self, daemon: Daemon) -> None:
-        """Observe the latency of every acknowledgement logged after this process started."""
-        started = False
+        """Observe the latency of every acknowledgement logged after this process started
+        (the first scrape starts this; ``last_seq`` was read when the hub started)."""
         while True:
-            with contextlib.suppress(StoreUnavailable):  # the next round catches up
-                if not started:
-                    self.last_seq = await daemon.store.last_event_seq()
-                    started = True
-                await self.catch_up(daemon)
             await asyncio.sleep(FOLLOW_EVERY_S)
+            with contextlib.suppress(StoreUnavailable):  # the next round catches up
+                await self.catch_up(daemon)
 
     async def catch_up(self, daemon: Daemon) -> None:
-        while rows := await daemon.store.acknowledged_since(self.last_seq):
-            for seq, created, at in rows:
-                seconds = (
-                    datetime.fromisoformat(at) - datetime.fromisoformat(created)
-                ).total_seconds()
-                self.delivery_latency.observe(max(0.0, seconds))
-                self.last_seq = seq
+        async with self._catching_up:  # a scrape and the follower never observe a row twice
+            while rows := await daemon.store.acknowledged_since(self.last_seq):
+                for seq, created, at in rows:
+                    start, end = datetime.fromisoformat(created), datetime.fromisoformat(at)
+                    self.delivery_latency.observe(max(0.0, (end - start).total_seconds()))
+                    self.last_seq = seq
 
 
 class _RefusalCollector(Collector):
@@ -181,8 +179,12 @@ def mount(
 
     async def serve(request: web.Request) -> web.StreamResponse:
         daemon = app[daemon_key]
+        if not metrics.following:  # a hub nobody scrapes does not follow the log
+            metrics.following = True
+            daemon.spawn("metrics-latency", lambda: metrics.follow(daemon))
+        await metrics.catch_up(daemon)
         now = datetime.now(UTC)
-        counted = await totals.read(daemon.store)
+        counted = await totals.read(daemon)
         overdue = await daemon.store.count_overdue(store_time(overdue_cutoff(now, *workday)))
         snapshot = CollectorRegistry(auto_describe=False)
         live = replace(counted.counts, queue=tuple(await daemon.store.queue_lines()))  # cheap
@@ -191,7 +193,7 @@ def mount(
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
     async def start(app: web.Application) -> None:
-        app[daemon_key].spawn("metrics-latency", lambda: metrics.follow(app[daemon_key]))
+        metrics.last_seq = await app[daemon_key].store.last_event_seq()
 
     app.router.add_get("/metrics", serve)
     app.on_startup.append(start)

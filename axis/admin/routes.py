@@ -171,5 +171,5 @@ async def systems(request: web.Request) -> web.StreamResponse:
 
 
 async def stats(request: web.Request) -> web.StreamResponse:
-    snapshot = await request.app[TOTALS].read(_store(request))
+    snapshot = await request.app[TOTALS].read(request.app[DAEMON_OF]())
     return web.json_response(dataclasses.asdict(snapshot.counts))

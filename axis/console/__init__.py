@@ -55,10 +55,3 @@ def mount(app: web.Application, cfg: Config, daemon_key: web.AppKey[Daemon]) -> 
         app.add_subapp("/admin/", admin_app(cfg, app, daemon_key, totals))
     if cfg.console.metrics:
         metrics.mount(app, cfg, daemon_key, totals)
-
-    async def start(app: web.Application) -> None:
-        if totals.refresh_s > 0:
-            daemon = app[daemon_key]
-            daemon.spawn("console-totals", lambda: totals.keep_fresh(daemon.store))
-
-    app.on_startup.append(start)

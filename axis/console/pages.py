@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -16,6 +16,7 @@ from aiohttp import web
 
 from axis import logs
 from axis.console import charts, filters, sessions
+from axis.console.counts import DAYS
 from axis.console.passwords import verify
 from axis.console.site import SETTINGS, THROTTLE, TOTALS, daemon, render
 from axis.console.workday import overdue_cutoff, parse_end, store_time, zone
@@ -25,7 +26,6 @@ from axis.store.console_rows import DeliveryRow, DocumentDetail, Page
 
 T = TypeVar("T")
 log = logs.get("axis.console")
-STATS_DAYS = 30
 
 
 def paged(rows: Sequence[T], page: Page) -> tuple[Sequence[T], bool]:
@@ -213,21 +213,14 @@ async def directory(request: web.Request) -> web.StreamResponse:
 
 async def stats(request: web.Request) -> web.StreamResponse:
     store = daemon(request).store
-    since = (datetime.now(UTC) - timedelta(days=STATS_DAYS)).date().isoformat()
-    snapshot = await request.app[TOTALS].read(store)
-    counts = snapshot.counts
-    series: dict[str, Any] = {
-        "edoc": await store.documents_per_day("edoc", since),
-        "status": await store.documents_per_day("status", since),
-        "refused": await store.refusals_per_day(since),
-    }
+    snapshot = await request.app[TOTALS].read(daemon(request))
+    colours = {"edoc": "#2b6cb0", "status": "#2f855a", "refused": "#c53030"}
     svg = {
-        name: charts.bars([(d.day, d.count) for d in days], colour)
-        for (name, days), colour in zip(
-            series.items(), ("#2b6cb0", "#2f855a", "#c53030"), strict=True
-        )
+        name: charts.bars([(d.day, d.count) for d in days], colours[name])
+        for name, days in snapshot.per_day.items()
     }
     return render(
-        request, "stats.html", counts=counts, counted_at=snapshot.at.isoformat(timespec="seconds"), series=series, svg=svg, days=STATS_DAYS,
+        request, "stats.html", counts=snapshot.counts, series=snapshot.per_day, svg=svg,
+        counted_at=snapshot.at.isoformat(timespec="seconds"), days=DAYS,
         overdue=await store.count_overdue(cutoff(request)), catalogue=CATALOGUE,
     )  # fmt: skip

@@ -72,17 +72,29 @@ class ConsoleQueries:
 
     async def search_documents(self, where: DocumentFilter, page: Page) -> list[DocumentHit]:
         """Newest first, ``page.limit + 1`` at most (one more than a page: is there a next?).
-        With a recipient the walk follows that agency's deliveries (same created_at)."""
+
+        With a recipient, state or business status the walk follows the deliveries that match
+        (one delivery row must match all three; it has its document's created_at), through
+        the index for that filter; otherwise it walks the documents."""
         clauses: list[str] = []
         params: list[Any] = []
-        if where.recipient:
+        by_delivery = [
+            (column, value)
+            for column, value in (
+                ("r.agency", where.recipient),
+                ("r.state", where.state),
+                ("r.biz_status", where.biz_status),
+                ("r.message_type", "edoc" if where.biz_status else ""),  # statuses are on edocs
+            )
+            if value
+        ]
+        if by_delivery:
             source = "deliveries r JOIN documents doc ON doc.id = r.doc_id"
             key_at, key_id = "r.created_at", "r.doc_id"
-            clauses.append("r.agency = ?")
-            params.append(where.recipient)
         else:
             source, key_at, key_id = "documents doc", "doc.created_at", "doc.id"
         for column, value in (
+            *by_delivery,
             ("doc.id", where.hub_id),
             ("doc.document_id", where.document_id),
             ("doc.notation", where.notation),
@@ -101,21 +113,24 @@ class ConsoleQueries:
         if where.until:
             clauses.append(f"{key_at} < ?")
             params.append(where.until + "T99")  # every time of that day sorts below "T99"
-        for column, value in (("state", where.state), ("biz_status", where.biz_status)):
-            if value:
-                clauses.append(
-                    f"EXISTS (SELECT 1 FROM deliveries s WHERE s.doc_id = doc.id AND s.{column} = ?)"
-                )
-                params.append(value)
-        if page.after:
-            clauses.append(f"({key_at}, {key_id}) < (?, ?)")
-            params.extend(_split(page.after))
-        sql = f"SELECT {_HIT_COLUMNS} FROM {source}"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        sql += f" ORDER BY {key_at} DESC, {key_id} DESC LIMIT ?"
-        rows = await self._console_read(sql, [*params, _limit(page) + 1])
-        return await self._with_recipients([DocumentHit(*row) for row in rows])
+        # Several deliveries of one document may match: keep each document once (its rows are
+        # adjacent in this order) and read on from the last row until the page is full.
+        wanted = _limit(page) + 1
+        found: dict[str, DocumentHit] = {}
+        after = _split(page.after) if page.after else None
+        while True:
+            where_sql = [*clauses, f"({key_at}, {key_id}) < (?, ?)"] if after else clauses
+            sql = f"SELECT {_HIT_COLUMNS} FROM {source}"
+            sql += (" WHERE " + " AND ".join(where_sql)) if where_sql else ""
+            sql += f" ORDER BY {key_at} DESC, {key_id} DESC LIMIT ?"
+            rows = await self._console_read(sql, [*params, *(after or ()), wanted])
+            for row in rows:
+                found.setdefault(row[0], DocumentHit(*row))
+            if len(found) >= wanted or len(rows) < wanted:
+                break
+            after = (rows[-1][1], rows[-1][0])  # created_at, document id
+        hits = list(found.values())[:wanted]
+        return await self._with_recipients(hits)
 
     async def _with_recipients(self, hits: list[DocumentHit]) -> list[DocumentHit]:
         if not hits:

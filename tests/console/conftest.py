@@ -59,8 +59,13 @@ async def console_hub(aiohttp_server, console_cfg: Config) -> AsyncIterator[Runn
     await add_operator(console_cfg)
     app = create_app(console_cfg)
     server = await aiohttp_server(app, **server_args(console_cfg))
-    async with aiohttp.ClientSession() as session:
-        yield RunningHub(str(server.make_url("")).rstrip("/"), app, session)
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield RunningHub(str(server.make_url("")).rstrip("/"), app, session)
+    finally:
+        # Stop the hub (its background tasks) before pg_dsn drops the schema under it: that
+        # teardown blocks the event loop, and a query in flight would hold its lock for ever.
+        await server.close()
 
 
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')

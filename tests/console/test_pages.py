@@ -212,3 +212,20 @@ async def test_a_hostile_subject_is_shown_as_text_never_run(console_hub, browser
         assert "&lt;script&gt;" in page
         assert "default-src 'none'" in csp and "script-src" not in csp  # no script may run
         assert "frame-ancestors 'none'" in csp
+
+
+async def test_a_document_matching_through_several_recipients_is_listed_once(
+    console_hub, browser, pki
+) -> None:
+    both = [(await _send(console_hub, pki, A, (B, C)))[0] for _ in range(3)]
+    await browser.login()
+    _, page = await browser.get("/console/documents", state="queued")
+    assert _hub_ids(page) == both[::-1]
+    # One per page: each document once, in order, through the next links.
+    seen, path = [], "/console/documents?state=queued&limit=1"
+    while path:
+        _, page = await browser.get(path.replace("&amp;", "&"))
+        seen += _hub_ids(page)
+        found = re.search(r'href="([^"]+)" id="next"', page)
+        path = found.group(1) if found else ""
+    assert seen == both[::-1]
