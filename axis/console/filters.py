@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from axis.errors import Rejected
 from axis.store.console_queries import MAX_PAGE, OPEN_STATES
@@ -58,8 +59,13 @@ def pattern(query: Mapping[str, str], name: str, regex: re.Pattern[str], shape: 
     return value
 
 
+# A subject substring cannot use an index: without a first day it searches this many days back
+# (docs/console.md, page times).
+SUBJECT_DAYS = 30
+
+
 def document_filter(query: Mapping[str, str]) -> DocumentFilter:
-    return DocumentFilter(
+    where = DocumentFilter(
         hub_id=text(query, "hub_id"),
         document_id=text(query, "document_id"),
         notation=text(query, "notation"),
@@ -72,6 +78,10 @@ def document_filter(query: Mapping[str, str]) -> DocumentFilter:
         state=choice(query, "state", STATES),
         biz_status=pattern(query, "biz_status", _BIZ, "two digits, e.g. 01"),
     )
+    if where.subject and not where.since:
+        since = (datetime.now(UTC) - timedelta(days=SUBJECT_DAYS)).date().isoformat()
+        where = replace(where, since=since)
+    return where
 
 
 def refusal_code(query: Mapping[str, str]) -> str:
