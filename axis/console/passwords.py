@@ -8,12 +8,12 @@ milliseconds on purpose: the console runs it in a worker thread, off the event l
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _HASHER = PasswordHasher()  # argon2-cffi's defaults: RFC 9106 low-memory profile
-# Verified when the name is unknown, so an unknown name costs as long as a wrong password.
-_DUMMY = _HASHER.hash("axis: no such operator")
 MIN_LENGTH = 12
 
 
@@ -23,8 +23,15 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
+@cache
+def _dummy() -> str:
+    """Verified when the name is unknown, so an unknown name costs what a wrong password does
+    (made on first use: hashing is slow on purpose, and most processes never log anyone in)."""
+    return _HASHER.hash("axis: no such operator")
+
+
 def verify(stored: str | None, password: str) -> bool:
     try:
-        return _HASHER.verify(stored or _DUMMY, password) and stored is not None
+        return _HASHER.verify(stored or _dummy(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False

@@ -73,16 +73,17 @@ class ConsoleQueries:
     async def search_documents(self, where: DocumentFilter, page: Page) -> list[DocumentHit]:
         """Newest first, ``page.limit + 1`` at most (one more than a page: is there a next?).
 
-        With a recipient, state or business status the walk follows the deliveries that match
-        (one delivery row must match all three; it has its document's created_at), through
-        the index for that filter; otherwise it walks the documents."""
+        With a recipient, an open state or a business status the walk follows the deliveries
+        that match (one delivery row must match them all; it has its document's created_at),
+        through the index for that filter; otherwise it walks the documents."""
         clauses: list[str] = []
         params: list[Any] = []
+        open_state = where.state if where.state in OPEN_STATES else ""
         by_delivery = [
             (column, value)
             for column, value in (
                 ("r.agency", where.recipient),
-                ("r.state", where.state),
+                ("r.state", open_state),
                 ("r.biz_status", where.biz_status),
                 ("r.message_type", "edoc" if where.biz_status else ""),  # statuses are on edocs
             )
@@ -93,6 +94,16 @@ class ConsoleQueries:
             key_at, key_id = "r.created_at", "r.doc_id"
         else:
             source, key_at, key_id = "documents doc", "doc.created_at", "doc.id"
+        if open_state:
+            clauses.append("r.state <> 'done'")  # the open deliveries' index
+        elif where.state and by_delivery:  # done, on the same recipient's delivery
+            clauses.append("r.state = ?")
+            params.append(where.state)
+        elif where.state:  # done: most deliveries, so walk the documents and check each
+            clauses.append(
+                "EXISTS (SELECT 1 FROM deliveries s WHERE s.doc_id = doc.id AND s.state = ?)"
+            )
+            params.append(where.state)
         for column, value in (
             *by_delivery,
             ("doc.id", where.hub_id),
@@ -182,8 +193,7 @@ class ConsoleQueries:
         """Open deliveries per destination and state, with the oldest's time."""
         rows = await self._console_read(
             "SELECT route, state, COUNT(*), MIN(created_at) FROM deliveries "
-            "WHERE state IN ('queued', 'fetched', 'fail') GROUP BY route, state "
-            "ORDER BY route, state"
+            "WHERE state <> 'done' GROUP BY route, state ORDER BY route, state"
         )
         return [QueueLine(route, state, int(count), oldest) for route, state, count, oldest in rows]
 
@@ -192,7 +202,8 @@ class ConsoleQueries:
         params: list[Any] = [state]
         sql = (
             f"SELECT {_DELIVERY_COLUMNS}, doc.from_agency, doc.notation, doc.subject "
-            "FROM deliveries d JOIN documents doc ON doc.id = d.doc_id WHERE d.state = ?"
+            "FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
+            "WHERE d.state = ? AND d.state <> 'done'"  # the open deliveries' index
         )
         if page.after:
             sql += " AND (d.created_at, d.id) > (?, ?)"

@@ -20,21 +20,22 @@ CREATE TABLE console_sessions (
 );
 CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
 
--- Document search, newest first: by time, by sender, by notation, by message type.
-CREATE INDEX console_documents_by_time ON documents (created_at, id);
+-- Document search, newest first: by time (with the type, for daily counts), sender, notation.
+-- None leads with message_type: getSentEdocList must keep its plan (agencies -> sender).
+CREATE INDEX console_documents_by_time ON documents (created_at, id, message_type);
 CREATE INDEX console_documents_by_sender ON documents (from_agency, created_at, id);
 CREATE INDEX console_documents_by_notation ON documents (notation, created_at, id);
-CREATE INDEX console_documents_by_type ON documents (message_type, created_at, id);
 -- The statuses and updates that refer to a document (its page).
 CREATE INDEX console_documents_by_original ON documents (original_id);
 -- Search by recipient, newest first (a delivery is created with its document).
 CREATE INDEX console_deliveries_by_recipient ON deliveries (agency, created_at, doc_id);
--- Waiting/failing deliveries oldest first, and counts by outcome.
-CREATE INDEX console_deliveries_by_state ON deliveries (state, created_at, id);
--- The queue's shape per destination: only the open states are read (done is most rows).
-CREATE INDEX console_deliveries_by_route ON deliveries (state, route, created_at);
+-- Open deliveries only (partial indexes: done is most rows): waiting/failing oldest first, and
+-- the queue's shape per destination. Console queries say "state <> 'done'" to use them; the
+-- inbox's own query (state IN (...), sqlite_queries.py) keeps its plan through deliveries_inbox.
+CREATE INDEX console_open_by_state ON deliveries (state, created_at, id) WHERE state <> 'done';
+CREATE INDEX console_open_by_route ON deliveries (route, state, created_at) WHERE state <> 'done';
 -- Business status counts and overdue acknowledgements (edocs without a status yet).
-CREATE INDEX console_deliveries_by_biz ON deliveries (message_type, biz_status, created_at, id);
+CREATE INDEX console_deliveries_by_biz ON deliveries (biz_status, message_type, created_at, id);
 -- Refusals by code.
 CREATE INDEX console_refusals_by_code ON refusals (code, at, seq);
 -- A document's timeline: its events and its deliveries' events.
