@@ -1,7 +1,7 @@
 """The admin API's routes, token check and error answers (docs/console.md).
 
 Every refusal is a catalogued code in JSON ``{"code", "slug", "reason"}`` with the code's HTTP
-status (5.8.11 without the right token, 5.1.5 for a bad parameter, 5.1.12 for an unknown id).
+status (5.8.14 without the right token, 5.1.5 for a bad parameter, 5.1.12 for an unknown id).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _token_guard(expected_sha256: str) -> Any:
                 scheme, _, token = request.headers.get("Authorization", "").partition(" ")
                 given = hashlib.sha256(token.strip().encode()).hexdigest().encode()
                 if scheme.lower() != "bearer" or not hmac.compare_digest(given, expected):
-                    raise Rejected("5.8.11", "")
+                    raise Rejected("5.8.14", "")
             return await handler(request)
         except AxisError as exc:
             return error(exc)

@@ -34,6 +34,7 @@ def console_app(
     app.router.add_get("/documents", pages.documents)
     app.router.add_get("/documents/{doc_id}", pages.document)
     app.router.add_get("/queue", pages.queue)
+    app.router.add_post("/quarantine/{delivery_id}/release", pages.release)
     app.router.add_get("/overdue", pages.overdue)
     app.router.add_get("/refusals", pages.refusals)
     app.router.add_get("/directory", pages.directory)

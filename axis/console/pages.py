@@ -18,7 +18,7 @@ from axis import logs
 from axis.console import charts, filters, sessions
 from axis.console.counts import DAYS
 from axis.console.passwords import verify
-from axis.console.site import SETTINGS, THROTTLE, TOTALS, daemon, render
+from axis.console.site import SESSION, SETTINGS, THROTTLE, TOTALS, daemon, render
 from axis.console.workday import overdue_cutoff, parse_end, store_time, zone
 from axis.errors import CATALOGUE, AxisError, Rejected
 from axis.store.console_queries import cursor_of
@@ -66,7 +66,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     if not await loop.run_in_executor(hub.executor, verify, stored, password):
         throttle.failed(name)
         log.warning("console login refused", operator=name, peer=request.remote)
-        raise Rejected("5.8.12", "")
+        raise Rejected("5.8.15", "")
     throttle.succeeded(name)
     log.info("console login", operator=name, peer=request.remote)
     token = await sessions.open_session(hub.store, request.app[SETTINGS], name)
@@ -151,14 +151,26 @@ async def queue(request: web.Request) -> web.StreamResponse:
     page = filters.page(request.query)
     store = daemon(request).store
     lines = await store.queue_lines()
+    quarantined = await store.push_quarantined(limit=200)
     rows, more = paged(await store.waiting_deliveries(state, page), page)
     after = cursor_of(rows[-1].delivery.created_at, rows[-1].delivery.id) if more else ""
     now = datetime.now(UTC)
     return render(
-        request, "queue.html", lines=lines, state=state, rows=rows,
+        request, "queue.html", lines=lines, state=state, rows=rows, quarantined=quarantined,
         ages={line.destination + line.state: age(now, line.oldest) for line in lines},
         next=next_link(request, after) if more else "",
     )  # fmt: skip
+
+
+async def release(request: web.Request) -> web.StreamResponse:
+    """POST (CSRF-checked by the guard): a quarantined push delivery back in the queue, due at
+    once, as `axis quarantine release ID` does (docs/delivery.md)."""
+    delivery_id = request.match_info["delivery_id"]
+    if not await daemon(request).store.push_release(delivery_id):
+        raise Rejected("5.1.12", f"No quarantined delivery {delivery_id!r}.")
+    log.info("console released a delivery", delivery_id=delivery_id,
+             operator=request[SESSION].operator)  # fmt: skip
+    return see_other("/console/queue")
 
 
 def age(now: datetime, at: str) -> str:

@@ -6,7 +6,7 @@ ends it, and every hub node on PostgreSQL knows it. Sessions expire ``console.se
 after login. The cookie is HttpOnly, SameSite=Strict, scoped to /console/ and Secure unless
 ``console.cookie_secure = false``. Every form carries the session's CSRF token (the login form:
 a double-submit cookie, as there is no session yet); a POST without the matching token is
-refused (5.8.13) before its handler runs.
+refused (5.8.16) before its handler runs.
 """
 
 from __future__ import annotations

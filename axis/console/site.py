@@ -83,11 +83,11 @@ async def guard(
             if request.method == "POST":
                 form = await request.post()
                 if not same(str(form.get("csrf", "")), session.csrf):
-                    raise AxisError("5.8.13", "")
+                    raise AxisError("5.8.16", "")
         elif request.method == "POST":
             form = await request.post()
             if not same(str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE, "")):
-                raise AxisError("5.8.13", "The login form's token does not match its cookie.")
+                raise AxisError("5.8.16", "The login form's token does not match its cookie.")
         return await handler(request)
     except AxisError as exc:
         return error_page(request, exc)

@@ -28,12 +28,12 @@ async def _get(hub, path: str, headers: dict[str, str] | None = None, **params: 
         return response.status, await response.json()
 
 
-async def test_every_route_needs_the_token_5_8_11(console_hub) -> None:
+async def test_every_route_needs_the_token_5_8_14(console_hub) -> None:
     for path in openapi.document()["paths"]:
         path = path.replace("{doc_id}", "x")
         for headers in (None, {"Authorization": "Bearer wrong"}, {"Authorization": ADMIN_TOKEN}):
             status_, body = await _get(console_hub, path, headers)
-            assert (status_, body["code"]) == (401, "5.8.11"), path
+            assert (status_, body["code"]) == (401, "5.8.14"), path
     status_, _ = await _get(console_hub, "/admin/openapi.json")
     assert status_ == 200
 

@@ -55,7 +55,7 @@ async def test_pages_need_a_session_and_login_checks_password_and_csrf(
     assert status_ == 200 and OPERATOR in page
 
 
-async def test_a_post_without_the_session_csrf_token_is_refused_5_8_13(browser) -> None:
+async def test_a_post_without_the_session_csrf_token_is_refused_5_8_16(browser) -> None:
     await browser.login()
     refused = await browser.post("/console/logout", {"csrf": "guessed"})
     assert refused.status == 403
@@ -229,3 +229,22 @@ async def test_a_document_matching_through_several_recipients_is_listed_once(
         found = re.search(r'href="([^"]+)" id="next"', page)
         path = found.group(1) if found else ""
     assert seen == both[::-1]
+
+
+async def test_a_quarantined_delivery_is_listed_and_released_with_the_csrf_token(
+    console_hub, browser, pki
+) -> None:
+    doc_id, _ = await _send(console_hub, pki, A, (B,))
+    delivery = (await console_hub.client(B).get_received_list())["data"][0]["docId"]
+    await console_hub.store.push_quarantine(delivery, "adapter crashed: KeyError 'x'")
+    await browser.login()
+    _, page = await browser.get("/console/queue")
+    quarantine = page.split('id="quarantine"')[1].split("</table>")[0]
+    assert "adapter crashed" in quarantine and doc_id in quarantine
+    path = f"/console/quarantine/{delivery}/release"
+    assert (await browser.post(path, {"csrf": "forged"})).status == 403
+    assert [q.delivery_id for q in await console_hub.store.push_quarantined()] == [delivery]
+    released = await browser.post(path, {"csrf": await browser.csrf()})
+    assert released.status == 303
+    assert await console_hub.store.push_quarantined() == []
+    assert (await browser.post(path, {"csrf": await browser.csrf()})).status == 404
