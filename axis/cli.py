@@ -32,6 +32,7 @@ COMMANDS = (
     "queue",
     "stats",
     "evidence",
+    "operators",
 )
 
 

@@ -201,6 +201,27 @@ class EventLogConfig:
 
 
 @dataclass(frozen=True)
+class ConsoleConfig:
+    # The IT staff console under /console/ (docs/console.md); off: no console route at all.
+    enabled: bool = False
+    # Seconds a console session lasts after login (absolute; then log in again).
+    session_ttl_s: int = 8 * 3600
+    # Session cookies only over HTTPS (a TLS reverse proxy in front); false only for loopback tests.
+    cookie_secure: bool = True
+    # SHA-256 (hex) of the admin API's bearer token (`axis operators admin-token` makes one);
+    # "" = no admin API at all.
+    admin_token_sha256: str = ""
+    # GET /metrics in Prometheus format (restrict it at the reverse proxy).
+    metrics: bool = True
+    # Seconds between recounts of the store's totals (statistics, /metrics); 0 = on every read.
+    counts_refresh_s: float = 15.0
+    # Overdue acknowledgements: a recipient without status 01 by the end of the working day
+    # (Monday to Friday, at this local time in this zone) is overdue.
+    working_day_end: str = "17:00"
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+
+@dataclass(frozen=True)
 class Config:
     hub: HubConfig = field(default_factory=HubConfig)
     intake: IntakeConfig = field(default_factory=IntakeConfig)
@@ -215,6 +236,7 @@ class Config:
     gateway: GatewayConfig = field(default_factory=GatewayConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     eventlog: EventLogConfig = field(default_factory=EventLogConfig)
+    console: ConsoleConfig = field(default_factory=ConsoleConfig)
 
     @property
     def hub_id(self) -> str:

@@ -96,6 +96,12 @@ _ENTRIES: tuple[Code, ...] = (
         "The request body stalled or arrived too slowly; nothing was accepted; check the network and send again.",
         408,
     ),
+    Code(
+        "5.1.12",
+        "request.not-found",
+        "Nothing with that id is stored here; check the id (the hub id, as the search lists it).",
+        404,
+    ),
     # 2 XML safety and well-formedness
     Code(
         "5.2.1",
@@ -629,6 +635,31 @@ _ENTRIES: tuple[Code, ...] = (
         "auth.bad-client-credentials",
         "POST /token: the client id and secret are not a connected system and its current secret; use the system id and secret the operator gave you (HTTP Basic or client_id/client_secret).",
         401,
+    ),
+    # console and admin API (docs/console.md)
+    Code(
+        "5.8.14",
+        "admin.bad-token",
+        "The admin API needs the header Authorization: Bearer <token>, the token whose SHA-256 is console.admin_token_sha256; ask the hub's operator for it.",
+        401,
+    ),
+    Code(
+        "5.8.15",
+        "console.bad-login",
+        "Unknown operator or wrong password; an administrator sets one with `axis operators add NAME`.",
+        401,
+    ),
+    Code(
+        "5.8.16",
+        "console.bad-csrf",
+        "The form's anti-forgery token is missing or does not match this session; reload the page and submit the form again.",
+        403,
+    ),
+    Code(
+        "4.8.1",
+        "console.login-throttled",
+        "Too many failed logins for this operator name recently; wait the Retry-After delay, then try again.",
+        429,
     ),
     # 9 delivery by push (docs/delivery.md): in a delivery's last_error, seen by the sender
     Code(

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from axis import gateway, logs
+from axis import console, gateway, logs
 from axis.api import openapi, ops_directory, ops_inbox, ops_send, refusals
 from axis.api.auth import Caller
 from axis.api.body import BODY_TIMEOUTS, BodyTimeouts, check_declared
@@ -187,6 +187,7 @@ def create_app(cfg: Config) -> web.Application:
         cfg.hub.body_idle_timeout_s, cfg.hub.body_deadline_s, cfg.hub.body_min_bytes_per_s
     )
     app.cleanup_ctx.append(_hub_context)
+    console.mount(app, cfg, DAEMON)  # /console/, /admin/, /metrics when configured
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/openapi.json", openapi.serve)
     app.router.add_get("/stats", stats)

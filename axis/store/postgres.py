@@ -42,6 +42,7 @@ from axis.store.base import (
     Refusal,
     StatusEffect,
 )
+from axis.store.console_postgres import PostgresConsole
 from axis.store.events_postgres import APPEND_LOCK, PostgresEvents, append, chain_pending
 from axis.store.events_queries import EventQueries
 from axis.store.events_sqlite import refused_event
@@ -154,9 +155,16 @@ def numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
 
 
-# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md, docs/delivery-log.md.
+# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md, docs/delivery-log.md,
+# docs/console.md.
 class PostgresStore(
-    PostgresEvents, EventQueries, PostgresTiers, GatewayPostgres, PushPostgres, Queries
+    PostgresConsole,
+    PostgresEvents,
+    EventQueries,
+    PostgresTiers,
+    GatewayPostgres,
+    PushPostgres,
+    Queries,
 ):
     """The PostgreSQL store. ``await store.open()`` connects and applies pending migrations."""
 

@@ -33,6 +33,7 @@ from axis.store.base import (
     Refusal,
     StatusEffect,
 )
+from axis.store.console_sqlite import SqliteConsole
 from axis.store.events_queries import EventQueries
 from axis.store.events_sqlite import (
     ChainTail,
@@ -59,8 +60,11 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md, docs/delivery-log.md.
-class SqliteStore(SqliteEvents, EventQueries, SqliteTiers, GatewaySqlite, PushSqlite, Queries):
+# Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md, docs/delivery-log.md,
+# docs/console.md.
+class SqliteStore(
+    SqliteConsole, SqliteEvents, EventQueries, SqliteTiers, GatewaySqlite, PushSqlite, Queries
+):
     """The SQLite store. ``await store.open()`` connects and applies pending migrations."""
 
     def __init__(self, path: str | Path) -> None:
