@@ -312,7 +312,8 @@ class ConsoleQueries:
         /metrics follows the log with these to time deliveries (axis/metrics.py)."""
         rows = await self._console_read(
             "SELECT e.seq, d.created_at, e.at FROM events e JOIN deliveries d "
-            "ON d.id = e.delivery_id WHERE e.seq > ? AND e.kind = 'done' ORDER BY e.seq LIMIT ?",
+            "ON d.id = e.delivery_id WHERE e.seq > ? AND (e.kind = 'acknowledged' AND "
+            "e.code = 'done' OR e.kind = 'done') ORDER BY e.seq LIMIT ?",  # 'done': before 005
             [after_seq, limit],
         )
         return [(int(seq), created, at) for seq, created, at in rows]
