@@ -25,8 +25,23 @@ STATE = {
 }
 MESSAGE_TYPE = {"edoc": "Văn bản / document", "status": "Trạng thái / status"}
 EVENT = {
-    "accepted": "Trục đã nhận / accepted by the hub",
+    # the delivery log's kinds (axis/eventlog/kinds.py)
+    "received": "Trục đã nhận / accepted by the hub",
+    "refused": "Trục từ chối / refused by the hub",
+    "routed": "Đã định tuyến / routed",
+    "forwarded": "Đã chuyển trục khác / forwarded to another hub",
     "fetched": "Bên nhận đã lấy / fetched by the recipient",
+    "acknowledged": "Bên nhận xác nhận / acknowledged",
+    "pushed": "Đã đẩy tới bên nhận / pushed to the recipient",
+    "retried": "Thử lại / retry scheduled",
+    "failed": "Không chuyển được / delivery failed",
+    "expired": "Quá hạn chuyển / expired",
+    "quarantined": "Cách ly / quarantined",
+    "released": "Đã giải phóng / released",
+    "substituted": "Chuyển đơn vị kế thừa / sent to the successor",
+    "status": "Trạng thái nghiệp vụ / business status",
+    # rows written before the delivery log (migration 005)
+    "accepted": "Trục đã nhận / accepted by the hub",
     "done": "Bên nhận xác nhận / acknowledged",
     "fail": "Bên nhận báo lỗi / recipient reported a failure",
 }
