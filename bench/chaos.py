@@ -185,6 +185,14 @@ async def postgres_outage(
     while len(ledger.accepted) < packages // 2 and not ledger.sending_done:
         await asyncio.sleep(0.05)
     await asyncio.to_thread(subprocess.run, shlex.split(PG_STOP), check=True)
+    try:
+        await _probe_during_outage(hubs, seconds, ledger)
+    finally:  # whatever happens to the run, the machine's PostgreSQL comes back
+        await asyncio.to_thread(subprocess.run, shlex.split(PG_START), check=True)
+    ledger.outages += 1
+
+
+async def _probe_during_outage(hubs: list[HubProcess], seconds: float, ledger: Ledger) -> None:
     loop = asyncio.get_running_loop()
     until = loop.time() + seconds
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
@@ -197,8 +205,6 @@ async def postgres_outage(
                 except (aiohttp.ClientError, TimeoutError):
                     ledger.outage_answers.append("no answer (node restarting)")
             await asyncio.sleep(0.5)
-    await asyncio.to_thread(subprocess.run, shlex.split(PG_START), check=True)
-    ledger.outages += 1
 
 
 def lost_packages(ledger: Ledger) -> int:
