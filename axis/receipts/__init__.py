@@ -10,7 +10,7 @@ Business statuses (01-16) are not receipts: they travel as status packages (docs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -25,7 +25,7 @@ RECEIPT_NS = "urn:axis:transport-receipt:1"
 class ReceiptSigner:
     """The hub's signing key and certificate (hub.key_dir), or none configured."""
 
-    key_pem: bytes | None
+    key_pem: bytes | None = field(repr=False)  # never in a repr, a traceback or a log
     cert_pem: bytes | None
     hub_name: str = "axis"
 
