@@ -34,6 +34,7 @@ import uuid
 from base64 import b64decode
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,12 +185,20 @@ async def postgres_outage(
     (each answer recorded in ledger.outage_answers), then start it again."""
     while len(ledger.accepted) < packages // 2 and not ledger.sending_done:
         await asyncio.sleep(0.05)
-    await asyncio.to_thread(subprocess.run, shlex.split(PG_STOP), check=True)
-    try:
-        await _probe_during_outage(hubs, seconds, ledger)
-    finally:  # whatever happens to the run, the machine's PostgreSQL comes back
-        await asyncio.to_thread(subprocess.run, shlex.split(PG_START), check=True)
+    loop = asyncio.get_running_loop()
+    # One thread runs both commands in order: a run aborted while PostgreSQL is still stopping
+    # starts it only once the stop has finished, never before (and so never leaves it down).
+    with ThreadPoolExecutor(max_workers=1) as pg_control:
+        try:
+            await loop.run_in_executor(pg_control, _pg_control, PG_STOP)
+            await _probe_during_outage(hubs, seconds, ledger)
+        finally:  # whatever happens to the run, the machine's PostgreSQL comes back
+            await loop.run_in_executor(pg_control, _pg_control, PG_START)
     ledger.outages += 1
+
+
+def _pg_control(command: str) -> None:
+    subprocess.run(shlex.split(command), check=True)
 
 
 async def _probe_during_outage(hubs: list[HubProcess], seconds: float, ledger: Ledger) -> None:
@@ -297,10 +306,25 @@ async def run(
             stop.set()
             await asyncio.gather(*receiving)
             await _check_sent_list(send_route, ledger)
+    except SystemExit as failure:
+        _print_hub_log_lines(hubs, str(failure))
+        raise
     finally:
         for hub in hubs:
             hub.stop()
     return ledger
+
+
+def _print_hub_log_lines(hubs: list[HubProcess], failure: str) -> None:
+    """The nodes' log lines for the request id a failed answer names (the hub's own story)."""
+    for request_id in set(re.findall(r"Request id ([0-9a-f]+)", failure)):
+        for hub in hubs:
+            if hub.log_path is None or not hub.log_path.exists():
+                continue
+            lines = hub.log_path.read_text(errors="replace").splitlines()
+            for number, line in enumerate(lines):
+                if request_id in line:
+                    print(f"{hub.log_path}:{number + 1}:", *lines[number : number + 40], sep="\n")
 
 
 async def _drain(ledger: Ledger, stall_s: float = 60.0) -> None:
@@ -390,10 +414,19 @@ def main() -> None:
         f"chaos ({args.backend}, {args.nodes} node(s)): {len(ledger.accepted)} packages, "
         f"{ledger.kills} kills, lost {lost}, duplicated {ledger.duplicates}"
     )
+    unhealthy_wrong = False
     if ledger.outages:
         seen = sorted(set(ledger.outage_answers))
         print(f"postgres stopped {args.postgres_outage:g} s; /healthz meanwhile: {seen}")
-    raise SystemExit(1 if lost or ledger.duplicates else 0)
+        # Meanwhile a node answers 503 with Retry-After (or is restarting after a kill).
+        unhealthy_wrong = any(not _outage_answer_ok(answer) for answer in seen)
+    raise SystemExit(1 if lost or ledger.duplicates or unhealthy_wrong else 0)
+
+
+def _outage_answer_ok(answer: str) -> bool:
+    return (
+        answer.startswith("no answer") or re.fullmatch(r"503 Retry-After=\d+", answer) is not None
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from axis.api.limits import SHARE_RETRY_AFTER_S, SystemShares
 from axis.api.responses import fail_for, ok
 from axis.config import Config
 from axis.daemon import Daemon
-from axis.errors import AxisError, Rejected
+from axis.errors import AxisError, Rejected, StoreUnavailable
 
 log = logs.get("axis.api")
 DAEMON: web.AppKey[Daemon] = web.AppKey("daemon", Daemon)
@@ -152,8 +152,15 @@ async def unknown(request: web.Request) -> web.StreamResponse:
 
 
 async def healthz(request: web.Request) -> web.StreamResponse:
+    """200 while the store answers reads; 503 4.7.1 + Retry-After while it cannot (a load
+    balancer then sends traffic elsewhere; docs/operations.md "When a part fails")."""
     daemon = request.app[DAEMON]
-    await daemon.store.get_secret("")  # the store answers reads
+    try:
+        await daemon.store.get_secret("")
+    except StoreUnavailable as exc:
+        log.warning("unhealthy: the store is unavailable", detail=exc.detail)
+        unavailable = StoreUnavailable("The store is unavailable; the hub's log says why.")
+        return fail_for(request, unavailable, daemon.cfg.store.retry_after_s)
     return ok(service="axis")
 
 

@@ -62,6 +62,7 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     TimeoutError,
     asyncpg.PostgresConnectionError,  # 08xxx
     asyncpg.InterfaceError,  # the connection is gone
+    asyncpg.InternalClientError,  # its protocol state broke when the server went away
     asyncpg.exceptions.OperatorInterventionError,  # 57xxx: shutdown, cannot connect now
     asyncpg.exceptions.InsufficientResourcesError,  # 53xxx: disk full, too many connections
     asyncpg.exceptions.TransactionRollbackError,  # 40xxx: serialization failure, deadlock
@@ -246,20 +247,31 @@ class PostgresStore(
             with _transient():
                 yield held.conn
             return
+        async with self._pooled() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _pooled(self) -> AsyncIterator[Any]:
+        """A pooled connection; connection-level failures become StoreUnavailable.
+
+        A connection whose protocol state asyncpg reports corrupt (InternalClientError: the
+        server went away mid-operation, e.g. PostgreSQL stopped) is terminated, never handed
+        back to the pool, so the next request gets a fresh one (docs/operations.md)."""
         if self._pool is None:
             raise StoreUnavailable("the store is closed")
         with _transient():
             async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
-                yield conn
+                try:
+                    yield conn
+                except asyncpg.InternalClientError:
+                    conn.terminate()
+                    raise
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Any]:
         """One write transaction on a pooled connection; errors become StoreUnavailable."""
-        if self._pool is None:
-            raise StoreUnavailable("the store is closed")
-        with _transient():
-            async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn, conn.transaction():
-                yield conn
+        async with self._pooled() as conn, conn.transaction():
+            yield conn
 
     async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         text = self._sql.get(sql) or self._sql.setdefault(sql, numbered(sql))
@@ -284,23 +296,20 @@ class PostgresStore(
         a node that dies mid-way loses its connection and PostgreSQL releases its locks."""
         if _my_claim() is not None:
             raise RuntimeError("this task already holds a claim")
-        if self._pool is None:
-            raise StoreUnavailable("the store is closed")
-        with _transient():
-            async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
-                transaction = conn.transaction()
-                await transaction.start()
-                held = _Claim(conn, transaction, asyncio.current_task())
-                token = _CLAIM.set(held)
-                try:
-                    for ident in sorted({lock_id(key) for key in keys}):
-                        await conn.execute("SELECT pg_advisory_xact_lock($1)", ident)
-                    yield
-                finally:
-                    _CLAIM.reset(token)
-                    if held.open:  # refused, duplicate or failed: nothing was written
-                        with contextlib.suppress(*DATABASE_ERRORS):
-                            await transaction.rollback()
+        async with self._pooled() as conn:
+            transaction = conn.transaction()
+            await transaction.start()
+            held = _Claim(conn, transaction, asyncio.current_task())
+            token = _CLAIM.set(held)
+            try:
+                for ident in sorted({lock_id(key) for key in keys}):
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", ident)
+                yield
+            finally:
+                _CLAIM.reset(token)
+                if held.open:  # refused, duplicate or failed: nothing was written
+                    with contextlib.suppress(*DATABASE_ERRORS):
+                        await transaction.rollback()
 
     async def save_incoming(
         self,
@@ -336,16 +345,13 @@ class PostgresStore(
 
     async def first_use(self, key: str, keep_s: float) -> bool:
         digest = bytes.fromhex(key)[:16]  # key: the verified HMAC, 64 hex digits
-        if self._pool is None:
-            raise StoreUnavailable("the store is closed")
         # Never a claim's connection: FIRST_USE relaxes the commit of the transaction it runs in.
-        with _transient():
-            async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
-                if time.monotonic() >= self._next_prune:
-                    self._next_prune = time.monotonic() + PRUNE_EVERY_S
-                    await conn.execute("DELETE FROM replay_keys WHERE expires_at < now()")
-                # Inserted, or an expired row taken over: first use. A live row: a replay.
-                return await conn.fetchrow(FIRST_USE, digest, float(keep_s)) is not None
+        async with self._pooled() as conn:
+            if time.monotonic() >= self._next_prune:
+                self._next_prune = time.monotonic() + PRUNE_EVERY_S
+                await conn.execute("DELETE FROM replay_keys WHERE expires_at < now()")
+            # Inserted, or an expired row taken over: first use. A live row: a replay.
+            return await conn.fetchrow(FIRST_USE, digest, float(keep_s)) is not None
 
     # -- systems and directory writes -----------------------------------------------------
 

@@ -100,6 +100,11 @@ async def _send(hub: RunningHub, data: bytes) -> tuple[int, dict, str | None]:
         return r.status, await r.json(content_type=None), r.headers.get("Retry-After")
 
 
+async def _healthz(hub: RunningHub) -> tuple[int, str | None]:
+    async with hub.session.get(f"{hub.endpoint}/healthz") as reply:
+        return reply.status, reply.headers.get("Retry-After")
+
+
 async def test_a_database_outage_is_503_with_retry_after_and_the_node_recovers(
     proxied_hub, pki
 ) -> None:
@@ -114,8 +119,10 @@ async def test_a_database_outage_is_503_with_retry_after_and_the_node_recovers(
         assert (status, payload["ErrorCode"], retry_after) == (503, "4.7.1", "7"), payload
     status, payload = await hub.client(B).call("getReceivedEdocList", {"messagetype": "edoc"})
     assert (status, payload["ErrorCode"]) == (503, "4.7.1")
+    assert await _healthz(hub) == (503, "7")  # a load balancer takes the node out
 
     proxy.cut = False  # the database is back: the pool reconnects on its own
+    assert await _healthz(hub) == (200, None)
     reply = await hub.client(A).send_edoc(package_bytes(pki, document(A, (B,))), A)
     assert reply["status"] == "OK", reply
     assert len((await hub.client(B).get_received_list())["data"]) == 2
