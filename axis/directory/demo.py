@@ -3,8 +3,11 @@
 A few central bodies incl. the Government Office 000.00.00.G22, and two provinces with the four
 tiers of docs/domain.md §2: Quảng Nam (H47) and Nghệ An (H41), each with departments (level 2),
 districts (level 2) and communes (level 3). Demo connected systems (docs/domain.md §2 "connection
-centres") serve them; their secrets are random at first run and written, with the agencies
-each serves, to <data_dir>/demo/systems.json. Each demo agency gets a signing key and TEST
+centres") serve them: 00.00.G22 the Government Office, 00.00.W00 G10 and 00.00.G15 G15 (three
+central systems: the conformance kit casts a sender, a recipient and a third system on the
+national hub of the demo network, docs/conformance.md), 00.47.W00 and 00.41.W00 a province
+each. Their secrets are random at first run and written, with the agencies each serves, to
+<data_dir>/demo/systems.json. Each demo agency gets a signing key and TEST
 certificate under <data_dir>/demo/pki/ (axis.pki.devpki). Re-running keeps what exists.
 """
 
@@ -48,7 +51,8 @@ PROVINCES = {"H47": "Quảng Nam", "H41": "Nghệ An"}
 # system id -> (name, agencies it serves)
 SYSTEMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "00.00.G22": ("Văn phòng Chính phủ - hệ thống QLVB (demo)", ("000.00.00.G22",)),
-    "00.00.W00": ("Bộ ngành trung ương - trục (demo)", ("000.00.00.G10", "000.00.00.G15")),
+    "00.00.W00": ("Bộ ngành trung ương - trục (demo)", ("000.00.00.G10",)),
+    "00.00.G15": ("Bộ ngành trung ương G15 - hệ thống QLVB (demo)", ("000.00.00.G15",)),
     **{
         f"00.{code[1:]}.W00": (
             f"Trục liên thông tỉnh {name} (demo)",

@@ -4,10 +4,14 @@ two provincial hubs, Quảng Nam (H47) and Nghệ An (H41), each on its own loop
 The national hub serves the central bodies' systems and knows each province as one connected
 system (``00.47.W00``, ``00.41.W00``: docs/domain.md §2 connection centres) serving all of the
 province's agencies; it has no [upstream]. Each provincial hub serves its own agencies through
-two demo DMS systems (``00.<n>.D01``: the People's Committee and departments; ``00.<n>.D02``:
-districts and communes), reaches every other agency through upstream ``national``, and bridges
-there with its connection-centre id and secret. One dev PKI signs for every agency and every
-hub trusts it. ``<base>/demo/systems.json`` lists each demo system with its hub and endpoint.
+three demo DMS systems (``00.<n>.D01``: the People's Committee and departments; ``00.<n>.D02``:
+district 31 and its communes; ``00.<n>.D03``: district 32 and its communes), reaches every other
+agency through upstream ``national``, and bridges there with its connection-centre id and
+secret. One dev PKI signs for every agency and every hub trusts it; besides its bad-certificate
+set for 000.00.00.H47 it has one for 000.00.00.G22 and one for 000.00.00.H41, so the
+conformance kit finds a served agency with bad certificates on each hub (docs/conformance.md
+"The demo network"). ``<base>/demo/systems.json`` lists each demo system with its hub and
+endpoint.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ from axis.store import open_store
 from axis.store.base import AgencyRow
 
 NATIONAL = "national"
+# Agencies with a bad-certificate set of their own (bad/<agency>/<case>/) besides H47's
+# bad/<case>/: the national hub's G22 and Nghệ An's H41 (docs/conformance.md).
+BAD_CERT_AGENCIES = ("000.00.00.G22", "000.00.00.H41")
 
 
 @dataclass(frozen=True)
@@ -41,11 +48,12 @@ def _province_systems(code: str) -> dict[str, tuple[str, tuple[str, ...]]]:
     rows = demo._province(code, demo.PROVINCES[code])
     n = code[1:]
     top = [r[0] for r in rows if r[0] == f"000.00.00.{code}" or r[0] in _departments(code)]
-    rest = [r[0] for r in rows if r[0] not in top]
+    district = {d: tuple(r[0] for r in rows if r[0].endswith(f".{d}.{code}")) for d in (31, 32)}
     name = demo.PROVINCES[code]
     return {
         f"00.{n}.D01": (f"QLVB UBND tỉnh {name} và các sở (demo)", tuple(top)),
-        f"00.{n}.D02": (f"QLVB huyện, xã tỉnh {name} (demo)", tuple(rest)),
+        f"00.{n}.D02": (f"QLVB huyện 31 và các xã, tỉnh {name} (demo)", district[31]),
+        f"00.{n}.D03": (f"QLVB huyện 32 và các xã, tỉnh {name} (demo)", district[32]),
     }
 
 
@@ -60,7 +68,9 @@ async def seed(base: Path, ports: dict[str, int], *, poll_s: float = 1.0) -> lis
     rows = demo.agencies()
     from axis.pki import devpki
 
-    pki = devpki.init(demo_dir / "pki", [(row.id, row.name) for row in rows])
+    pki = devpki.init(
+        demo_dir / "pki", [(row.id, row.name) for row in rows], bad_agencies=BAD_CERT_AGENCIES
+    )
     previous = demo._read_secrets(demo_dir / "systems.json")
     secret = lambda system: previous.get(system) or demo._new_secret()  # noqa: E731
     common: dict[str, dict[str, object]] = {"signature": {"trust_dir": str(pki.trust_dir)}}

@@ -3,7 +3,9 @@
 It stands in for the Government Cipher Committee's hierarchy (docs/domain.md §4): a root, one
 intermediate for central bodies and one for provinces (docs/domain.md §2 tiers), a hub certificate,
 one signing certificate per agency (its id in the subject UID, see agency_cert.py), and the bad
-cases the signature stage must tell apart (5.3.8-5.3.13). Layout: certs/README.md.
+cases the signature stage must tell apart (5.3.8-5.3.13): one set for 000.00.00.H47 in
+``bad/<case>/`` and, on request, a set per further agency in ``bad/<agency>/<case>/`` (the demo
+network gives each hub one of its own agencies to test with). Layout: certs/README.md.
 """
 
 from __future__ import annotations
@@ -45,8 +47,7 @@ BAD_CASES: tuple[str, ...] = (
     "foreign-ca",
     "agency-mismatch",
 )
-_BAD_AGENCY = "000.00.00.H47"
-_MISMATCH_NAMED = "000.00.00.H41"
+_BAD_AGENCY = "000.00.00.H47"  # the set in bad/<case>/
 # RFC 9336 id-kp-documentSigning: what these certificates are for.
 DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 _DAY = dt.timedelta(days=1)
@@ -82,14 +83,26 @@ class DevPki:
     def agency(self, agency_id: str) -> CertPaths:
         return _paths(self.directory / "agencies" / agency_id)
 
-    def bad(self, case: str) -> CertPaths:
+    def bad_folder(self, case: str, agency: str = "") -> Path:
+        """``bad/<case>/`` (000.00.00.H47's set), or ``bad/<agency>/<case>/``."""
         if case not in BAD_CASES:
             raise KeyError(f"no bad case {case!r}; cases: {', '.join(BAD_CASES)}")
-        return _paths(self.directory / "bad" / case)
+        return self.directory / "bad" / agency / case if agency else self.directory / "bad" / case
 
-    def bad_agency(self, case: str) -> str:
+    def bad(self, case: str, agency: str = "") -> CertPaths:
+        return _paths(self.bad_folder(case, agency))
+
+    def bad_agency(self, case: str, agency: str = "") -> str:
         """The agency a bad-case certificate claims to sign for (its ``agency`` file)."""
-        return (self.directory / "bad" / case / "agency").read_text(encoding="utf-8").strip()
+        return (self.bad_folder(case, agency) / "agency").read_text(encoding="utf-8").strip()
+
+    @property
+    def bad_agencies(self) -> tuple[str, ...]:
+        """Agencies with a set of their own in ``bad/<agency>/`` (not the bad/<case>/ set)."""
+        folder = self.directory / "bad"
+        if not folder.is_dir():
+            return ()
+        return tuple(sorted(p.name for p in folder.iterdir() if p.name not in BAD_CASES))
 
     @property
     def agencies(self) -> tuple[str, ...]:
@@ -114,8 +127,10 @@ def init(
     *,
     key_type: str = "rsa",
     force: bool = False,
+    bad_agencies: Iterable[str] = (),
 ) -> DevPki:
-    """Generate the dev PKI in ``directory`` (or add missing agencies to an existing one)."""
+    """Generate the dev PKI in ``directory`` (or add missing agencies to an existing one);
+    ``bad_agencies`` each get a bad-certificate set of their own (added if missing)."""
     if key_type not in ("rsa", "ec"):
         raise ValueError("key_type must be rsa or ec")
     pki = DevPki(Path(directory))
@@ -128,10 +143,16 @@ def init(
     else:
         cas = _new_hierarchy(pki, key_type)
         _issue_hub(pki, cas["root"], key_type)
-        _issue_bad_cases(pki, cas, key_type)
+        _issue_bad_cases(pki, cas, key_type, _BAD_AGENCY, "")
+        _write_crls(pki, cas)
     for agency_id, name in wanted:
         if not pki.agency(agency_id).cert.exists():
             _issue_agency(pki.agency(agency_id), cas, agency_id, name, key_type)
+    missing = [a for a in dict.fromkeys(bad_agencies) if not pki.bad(BAD_CASES[-1], a).key.exists()]
+    for agency_id in missing:
+        _issue_bad_cases(pki, cas, key_type, agency_id, agency_id)
+    if missing:
+        _write_crls(pki, cas)  # every revoked certificate, old and new, in its CA's CRL
     return pki
 
 
@@ -250,41 +271,58 @@ def _issue_hub(pki: DevPki, root: _Ca, key_type: str) -> None:
     _write_set(pki.hub, key, cert, [])
 
 
-def _issue_bad_cases(pki: DevPki, cas: dict[str, _Ca], key_type: str) -> None:
-    now, provinces = _now(), cas["provinces"]
-    subject = _name("UBND tỉnh Quảng Nam (TEST, bad)", _BAD_AGENCY)
+def _mismatch_named(agency_id: str) -> str:
+    """The other agency an agency-mismatch certificate names (a province's, never its own)."""
+    return "000.00.00.H47" if agency_id == "000.00.00.H41" else "000.00.00.H41"
+
+
+def _issue_bad_cases(
+    pki: DevPki, cas: dict[str, _Ca], key_type: str, agency_id: str, folder: str
+) -> None:
+    """The six bad cases for ``agency_id``, under its usual intermediate, into
+    ``bad/<folder>/<case>/`` (``folder`` "" = ``bad/<case>/``)."""
+    now, issuer = _now(), _issuer_for(cas, agency_id)
+    subject = _name(f"{agency_id} (TEST, bad)", agency_id)
     keys = {case: _new_key(key_type) for case in BAD_CASES}
+    named = _mismatch_named(agency_id)
     certs = {
-        "expired": _leaf(provinces, keys["expired"], subject, start=now - 800 * _DAY),
-        "not-yet-valid": _leaf(provinces, keys["not-yet-valid"], subject, start=now + 30 * _DAY),
-        "revoked": _leaf(provinces, keys["revoked"], subject),
+        "expired": _leaf(issuer, keys["expired"], subject, start=now - 800 * _DAY),
+        "not-yet-valid": _leaf(issuer, keys["not-yet-valid"], subject, start=now + 30 * _DAY),
+        "revoked": _leaf(issuer, keys["revoked"], subject),
         "wrong-usage": _leaf(
-            provinces,
+            issuer,
             keys["wrong-usage"],
             subject,
             usage=x509.KeyUsage(False, False, True, False, False, False, False, False, False),
         ),
         "agency-mismatch": _leaf(
-            provinces, keys["agency-mismatch"], _name("Nghệ An", _MISMATCH_NAMED)
+            _issuer_for(cas, named), keys["agency-mismatch"], _name(f"{named} (TEST)", named)
         ),
     }
     foreign_key = _new_key(key_type)
     foreign = _Ca("foreign", foreign_key, _ca_cert("Foreign CA (TEST)", foreign_key, None, 25, 1))
     certs["foreign-ca"] = _leaf(foreign, keys["foreign-ca"], subject)
     for case in BAD_CASES:
-        chain = [foreign.cert] if case == "foreign-ca" else [provinces.cert]
-        _write_set(pki.bad(case), keys[case], certs[case], chain)
-        (pki.directory / "bad" / case / "agency").write_text(_BAD_AGENCY + "\n", encoding="utf-8")
-    _write_crls(pki, cas, revoked=certs["revoked"])
+        chain = [foreign.cert] if case == "foreign-ca" else [issuer.cert]
+        if case == "agency-mismatch":
+            chain = [_issuer_for(cas, named).cert]
+        _write_set(pki.bad(case, folder), keys[case], certs[case], chain)
+        (pki.bad_folder(case, folder) / "agency").write_text(agency_id + "\n", encoding="utf-8")
 
 
-def _write_crls(pki: DevPki, cas: dict[str, _Ca], revoked: x509.Certificate) -> None:
-    now = _now()
+def _revoked(pki: DevPki) -> list[x509.Certificate]:
+    """Every ``revoked`` bad certificate on disk (bad/revoked/ and bad/<agency>/revoked/)."""
+    paths = [pki.bad("revoked").cert] + [pki.bad("revoked", a).cert for a in pki.bad_agencies]
+    return [x509.load_pem_x509_certificate(p.read_bytes()) for p in paths if p.is_file()]
+
+
+def _write_crls(pki: DevPki, cas: dict[str, _Ca]) -> None:
+    now, revoked = _now(), _revoked(pki)
     for ca in cas.values():
         builder = x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject)
         builder = builder.last_update(now - _DAY).next_update(now + 30 * _DAY)
-        if revoked.issuer == ca.cert.subject:
-            entry = x509.RevokedCertificateBuilder().serial_number(revoked.serial_number)
+        for cert in (c for c in revoked if c.issuer == ca.cert.subject):
+            entry = x509.RevokedCertificateBuilder().serial_number(cert.serial_number)
             builder = builder.add_revoked_certificate(entry.revocation_date(now - _DAY).build())
         crl = builder.sign(ca.key, hashes.SHA256())
         path = pki.trust_dir / f"{ca.name}.crl.pem"
