@@ -1,9 +1,10 @@
 """The run's context: the target, the credentials a DMS would hold, and the checks cases share.
 
 Credentials are what a vendor has: connected systems (id, secret, the agencies each serves) and
-the agencies' signing keys in a dev-PKI layout (``agencies/<id>/``, ``bad/<case>/``). The kit
-casts three parties from them: a *sender*, a *recipient* on another system, and a *third*
-system for the "someone else's document" cases.
+the agencies' signing keys in a dev-PKI layout (``agencies/<id>/``; bad certificates in
+``bad/<case>/`` and ``bad/<agency>/<case>/``, certs/README.md). The kit casts three parties from
+them: a *sender* (an agency with bad certificates when one is served), a *recipient* on another
+system, and a *third* system for the "someone else's document" cases.
 """
 
 from __future__ import annotations
@@ -72,22 +73,31 @@ class Target:
         pair = KeyPair.at(self.pki / "agencies" / agency)
         return pair if pair.usable else None
 
-    def bad_keys(self, case: str) -> tuple[KeyPair, str] | None:
-        """A dev-PKI bad certificate and the agency it claims to sign for."""
+    def bad_keys(self, case: str, agency: str = "") -> tuple[KeyPair, str] | None:
+        """A dev-PKI bad certificate and the agency it claims to sign for: ``agency``'s own
+        set (``bad/<agency>/<case>/``) when there is one, else ``bad/<case>/``."""
         if self.pki is None:
             return None
-        folder = self.pki / "bad" / case
-        pair = KeyPair.at(folder)
-        named = folder / "agency"
-        if not pair.usable or not named.is_file():
-            return None
-        return pair, named.read_text(encoding="utf-8").strip()
+        folders = [self.pki / "bad" / agency / case] if agency else []
+        for folder in [*folders, self.pki / "bad" / case]:
+            pair, named = KeyPair.at(folder), folder / "agency"
+            if pair.usable and named.is_file():
+                return pair, named.read_text(encoding="utf-8").strip()
+        return None
+
+    def bad_agencies(self) -> list[str]:
+        """Agencies with bad certificates: ``bad/<case>/``'s, then each ``bad/<agency>/``."""
+        if self.pki is None or not (self.pki / "bad").is_dir():
+            return []
+        found = self.bad_keys("expired")
+        own = sorted(p.parent.name for p in (self.pki / "bad").glob("*/expired/agency"))
+        return ([found[1]] if found else []) + [a for a in own if self.bad_keys("expired", a)]
 
     def cast(self) -> dict[str, Party]:
         """sender, recipient, third: agencies on different systems, with keys when possible."""
         parties: dict[str, Party] = {}
-        bad = self.bad_keys("expired")
-        preferred = bad[1] if bad else ""
+        served = {a for s in self.systems for a in s.agencies}
+        preferred = next((a for a in self.bad_agencies() if a in served), "")
         ordered = sorted(self.systems, key=lambda s: preferred not in s.agencies)
         for role, system in zip(("sender", "recipient", "third"), ordered, strict=False):
             agency = preferred if preferred in system.agencies else _first_with_keys(self, system)

@@ -1,5 +1,6 @@
 """The signer's certificate: trusted chain, validity, revocation, key usage, the agency
-(docs/domain.md §4). Uses the dev PKI's bad-certificate cases (``<pki>/bad/<case>/``)."""
+(docs/domain.md §4). Uses the dev PKI's bad-certificate cases for the sender's agency
+(``<pki>/bad/<agency>/<case>/``, else ``<pki>/bad/<case>/``)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ CLAUSE = "docs/domain.md §4"
 
 
 async def _refused_with(ctx: Context, bad_case: str, code: str) -> None:
-    found = ctx.target.bad_keys(bad_case)
+    sender, recipient = ctx.party("sender", keys=False), ctx.party("recipient", keys=False)
+    found = ctx.target.bad_keys(bad_case, sender.agency)
     if found is None:
         raise Skipped(f"needs the PKI's bad/{bad_case} certificate: give --pki")
     keys, agency = found
-    sender, recipient = ctx.party("sender", keys=False), ctx.party("recipient", keys=False)
     if agency != sender.agency:
         raise Skipped(f"bad/{bad_case} signs for {agency}, not a served agency of the sender")
     data = keys.sign(packages.write(packages.document(agency, (recipient.agency,))))

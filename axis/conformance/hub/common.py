@@ -1,12 +1,20 @@
-"""Steps several hub cases share: a document sent and delivered, the parties' roles."""
+"""Steps several hub cases share: a document sent and delivered, the parties' roles, a unit
+registered under a fresh id."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from axis.conformance import packages
+from axis.conformance.evidence import Failed
 from axis.conformance.target import Context, Party
+from axis.conformance.wire import Reply
 from axis.edxml.model import DocumentPackage
+
+# Fresh ids drawn before a registration case gives up (each taken id costs one request).
+REGISTER_ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -37,3 +45,32 @@ async def send_delivered(ctx: Context) -> tuple[Party, Party, Sent, str]:
     sent = await send_document(ctx, sender, (recipient,))
     delivery = await ctx.delivered(recipient, sent.data, "delivery")
     return sender, recipient, sent, delivery
+
+
+def new_unit_id(party: Party) -> str:
+    """A commune-level id in the party's unit (docs/domain.md §2 tiers), drawn at random."""
+    unit = party.agency.rsplit(".", 1)[1]
+    return f"000.{random.randint(10, 99):02d}.{random.randint(90, 99)}.{unit}"
+
+
+def taken(reply: Reply) -> bool:
+    """The hub says the id is registered already (axis: 5.5.4, HTTP 409)."""
+    return reply.error_code == "5.5.4" or reply.http == 409
+
+
+async def register_fresh(
+    ctx: Context, party: Party, register: Callable[[str], Awaitable[Reply]], what: str
+) -> str:
+    """Register a new unit under ``party``'s unit and return its id. A deleted agency stays
+    registered as retired (docs/domain.md §8), so an id an earlier run of the kit used is taken
+    for good: such an id is replaced by a fresh one, never retried (anything else is judged)."""
+    for _ in range(REGISTER_ATTEMPTS):
+        agency_id = new_unit_id(party)
+        reply = await register(agency_id)
+        if not taken(reply):
+            ctx.accepted(reply, what)
+            return agency_id
+    raise Failed(
+        f"{what}: one of {REGISTER_ATTEMPTS} fresh ids accepted",
+        f"every id already registered; last {reply.error_code} (HTTP {reply.http})",
+    )

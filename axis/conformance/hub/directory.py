@@ -3,21 +3,15 @@ units (docs/domain.md §8)."""
 
 from __future__ import annotations
 
-import random
 import re
 
 from axis.conformance import packages
 from axis.conformance.evidence import Failed
+from axis.conformance.hub.common import new_unit_id, register_fresh
 from axis.conformance.registry import case
 from axis.conformance.target import Context, Party
 
 AGENCY_ID = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-K]\d{2}$")
-
-
-def _new_id(party: Party) -> str:
-    """An unused commune-level id in the party's unit (docs/domain.md §2 tiers)."""
-    unit = party.agency.rsplit(".", 1)[1]
-    return f"000.{random.randint(10, 99):02d}.{random.randint(90, 99)}.{unit}"
 
 
 def _agency(agency_id: str, pcode: str) -> dict[str, str]:
@@ -67,9 +61,9 @@ async def regular_ids(ctx: Context) -> None:
 )
 async def register_delete(ctx: Context) -> None:
     sender = ctx.party("sender", keys=False)
-    client, agency_id = ctx.client(sender), _new_id(sender)
-    ctx.accepted(
-        await client.register(_agency(agency_id, sender.system.system_id)), "registerAgency"
+    client, pcode = ctx.client(sender), sender.system.system_id
+    agency_id = await register_fresh(
+        ctx, sender, lambda new: client.register(_agency(new, pcode)), "registerAgency"
     )
     rows = ctx.accepted(await client.agencies(), "getAgenciesList", "data")["data"]
     if agency_id not in {r.get("id") for r in rows}:
@@ -100,7 +94,7 @@ async def malformed_id(ctx: Context) -> None:
 )
 async def foreign_parent(ctx: Context) -> None:
     sender, recipient = ctx.party("sender", keys=False), ctx.party("recipient", keys=False)
-    reply = await ctx.client(sender).register(_agency(_new_id(sender), recipient.agency))
+    reply = await ctx.client(sender).register(_agency(new_unit_id(sender), recipient.agency))
     ctx.refused(reply, "5.8.8", f"pcode {recipient.agency} of another system")
 
 
@@ -125,9 +119,9 @@ async def foreign_delete(ctx: Context) -> None:
 async def route_to_new_unit(ctx: Context) -> None:
     sender, recipient = ctx.party("sender"), ctx.party("recipient", keys=False)
     home = ctx.client(recipient)
-    agency_id = _new_id(recipient)
-    ctx.accepted(
-        await home.register(_agency(agency_id, recipient.system.system_id)), "registerAgency"
+    pcode = recipient.system.system_id
+    agency_id = await register_fresh(
+        ctx, recipient, lambda new: home.register(_agency(new, pcode)), "registerAgency"
     )
     unit = Party(recipient.system, agency_id, None)
     data = ctx.signed(sender, packages.write(packages.document(sender.agency, (agency_id,))))

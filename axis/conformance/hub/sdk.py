@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import base64
 import json
-import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from axis.conformance import packages
 from axis.conformance.evidence import Failed
-from axis.conformance.hub.common import send_document
+from axis.conformance.hub.common import register_fresh, send_document
 from axis.conformance.hub.sdk_recorded import RECORDED
 from axis.conformance.registry import CaseFunc, case
 from axis.conformance.target import Context, Party
@@ -204,18 +203,20 @@ async def count(ctx: Context) -> None:
 )
 async def register(ctx: Context) -> None:
     sender = ctx.party("sender", keys=False)
-    unit = sender.agency.rsplit(".", 1)[1]
-    agency_id = f"000.{random.randint(10, 99):02d}.{random.randint(90, 99)}.{unit}"
-    body = json.dumps(
-        {
-            "id": "",
-            "pcode": sender.system.system_id,
-            "code": agency_id,
-            "name": "UBND xã kiểm thử",
-            "mail": "",
-            "mobile": "",
-            "fax": "",
-        }
-    ).encode()
-    ctx.accepted(await replay(ctx, "10-registerAgency", sender, body=body), "registerAgency")
+
+    def shaped(agency_id: str) -> Awaitable[Reply]:
+        body = json.dumps(
+            {
+                "id": "",
+                "pcode": sender.system.system_id,
+                "code": agency_id,
+                "name": "UBND xã kiểm thử",
+                "mail": "",
+                "mobile": "",
+                "fax": "",
+            }
+        ).encode()
+        return replay(ctx, "10-registerAgency", sender, body=body)
+
+    agency_id = await register_fresh(ctx, sender, shaped, "registerAgency")
     ctx.accepted(await ctx.client(sender).unregister(agency_id), "deleteAgency (clean-up)")
