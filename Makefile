@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 # make run: the demo national network (national hub + Quảng Nam + Nghệ An, docs/tiers.md);
-# make run SINGLE=1: the bare single hub.
+# make run SINGLE=1: the bare single hub. RUN_ARGS: more `axis serve` options, e.g.
+# make run RUN_ARGS="--data-dir /tmp/net --listen 127.0.0.1:18080".
 run: $(STAMP)
-	$(BIN)/axis serve --config config.toml --demo $(if $(SINGLE),,--network)
+	$(BIN)/axis serve --config config.toml --demo $(if $(SINGLE),,--network) $(RUN_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check axis adapters tests scripts bench

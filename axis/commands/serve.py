@@ -3,7 +3,8 @@
 ``--demo`` (what ``make run SINGLE=1`` passes) seeds the demo directory, systems and dev PKI under
 hub.data_dir on first start and points the signature trust store and the receipt key at that
 dev PKI unless the config names its own. ``--demo --network`` (what ``make run`` passes) starts
-the demo national network instead (axis/directory/network_run.py).
+the demo national network instead (axis/directory/network_run.py). ``--listen`` and
+``--data-dir`` override hub.listen and hub.data_dir (``make run RUN_ARGS="--data-dir /tmp/net"``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--config", metavar="FILE", help="config.toml (default: all defaults)")
     parser.add_argument("--listen", metavar="HOST:PORT", help="override hub.listen")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="override hub.data_dir (e.g. a demo network in a temp folder)",
+    )
     parser.add_argument(
         "--demo", action="store_true", help="seed a demo directory, systems and dev PKI first"
     )
@@ -91,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
     cfg = config_mod.load(args.config)
     if args.listen:
         cfg = config_mod.replace(cfg, "hub", listen=args.listen)
+    if args.data_dir:
+        cfg = config_mod.replace(cfg, "hub", data_dir=args.data_dir)
     logs.setup(cfg.log.format, cfg.log.level)
     if args.network:
         return run_network(cfg, args)
