@@ -1,18 +1,32 @@
-"""The kit against real hubs: a correct one passes every case; misconfigured or broken ones
-fail the right cases, with evidence, and a non-zero exit status."""
+"""The kit against real hubs: a correct one passes every case, the bare demo hub and each hub
+of the demo network alike; misconfigured or broken ones fail the right cases, with evidence,
+and a non-zero exit status."""
 
 from __future__ import annotations
 
 import json
+import random
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import aiohttp
+import pytest
 from aiohttp import web
 
 from axis.conformance import registry, runner
+from axis.conformance.hub.common import new_unit_id
 from axis.conformance.target import Target, read_systems
-from tests.conformance.conftest import OUTPUT, kit
+from axis.conformance.wire import SdkClient
+from tests.conformance.conftest import OUTPUT, ROOT, kit
 from tests.support.hubproc import HubProcess
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
 
 
 def _target(hub: HubProcess, endpoint: str | None = None) -> Target:
@@ -128,3 +142,96 @@ async def test_a_kit_without_enough_credentials_is_incomplete_not_conforming(
     )  # fmt: skip
     assert status == 3, out
     assert "INCOMPLETE" in out and "SKIP" in out and "PASS" in out
+
+
+async def test_a_registration_case_draws_a_fresh_id_when_the_first_is_already_taken(
+    demo_hub: HubProcess,
+) -> None:
+    """Ids an earlier run left registered (or kept for another system: 5.5.10) are taken:
+    HUB-SDK-010 and HUB-DIR-003 draw another id, they do not fail on 5.5.4."""
+    target = _target(demo_hub)
+    sender = target.cast()["sender"]
+    random.seed(14)
+    taken = [new_unit_id(sender) for _ in range(3)]
+    async with aiohttp.ClientSession() as session:
+        client = SdkClient(
+            demo_hub.endpoint, sender.system.system_id, sender.system.secret, session
+        )
+        for agency_id in taken:
+            body = {"id": "", "pcode": sender.system.system_id, "code": agency_id,
+                    "name": "Đơn vị đã dùng", "mail": "", "mobile": "", "fax": ""}  # fmt: skip
+            assert (await client.register(body)).ok  # left registered, as by a stopped run
+            assert (await client.register(body)).error_code == "5.5.4"
+    for case_id in ("HUB-SDK-010", "HUB-DIR-003"):
+        random.seed(14)  # the case's first draws are the taken ids
+        ((_, outcome),) = (await runner.run(target, registry.cases("hub", [case_id]))).results
+        assert outcome.verdict == "pass", outcome
+
+
+# -- the demo network (`make run`) ----------------------------------------------------------
+
+
+def _healthy(endpoint: str) -> bool:
+    try:
+        with _OPENER.open(f"{endpoint}/healthz", timeout=1) as reply:
+            return bool(reply.status == 200)
+    except OSError:
+        return False
+
+
+def _endpoints(demo: Path, command: subprocess.Popen[bytes]) -> dict[str, str]:
+    """hub name -> endpoint, once systems.json names three hubs and each answers /healthz."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        assert command.poll() is None, "the network command exited"
+        if (demo / "systems.json").is_file():
+            systems = json.loads((demo / "systems.json").read_text("utf-8"))
+            hubs = {str(s["hub"]): str(s["endpoint"]) for s in systems}
+            if len(hubs) == 3 and all(_healthy(e) for e in hubs.values()):
+                return hubs
+        time.sleep(0.2)
+    raise AssertionError("the demo network did not answer /healthz on three hubs")
+
+
+@pytest.fixture(scope="module")
+def demo_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+    """`make run` with RUN_ARGS="--data-dir TMP --listen 127.0.0.1:0": the repository's
+    config.toml, the network seeded in a temp folder, three free loopback ports."""
+    base = tmp_path_factory.mktemp("network")
+    command_line = [
+        sys.executable, "-m", "axis", "serve", "--config", str(ROOT / "config.toml"), "--demo",
+        "--network", "--data-dir", str(base), "--listen", "127.0.0.1:0",
+    ]  # fmt: skip
+    with (base / "network.log").open("wb") as log:  # the child keeps its own descriptor
+        command = subprocess.Popen(command_line, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    try:
+        yield base / "demo", _endpoints(base / "demo", command)
+    finally:
+        command.send_signal(signal.SIGINT)
+        try:
+            command.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            command.kill()
+            command.wait()
+
+
+# About 22 s for the three: the first seeds the network (RSA keys for ~30 agencies and the bad
+# sets) and starts three hubs (~9 s), then each runs the whole kit in its own process (~4-5 s;
+# measured at load average 2.7 on 2 shared cores). The longer timeout is for a loaded machine.
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("hub", ["national", "h47", "h41"])
+async def test_every_case_passes_against_each_hub_of_the_demo_network(
+    demo_network: tuple[Path, dict[str, str]], hub: str, tmp_path: Path
+) -> None:
+    demo, endpoints = demo_network
+    junit = tmp_path / "kit.xml"
+    status, out = await kit(
+        "--target", endpoints[hub], "--demo-dir", str(demo), "--junit", str(junit)
+    )  # fmt: skip
+    assert status == 0, out
+    cases = len(registry.cases("hub"))
+    assert f"CONFORMS: {cases} cases (pass {cases})" in out, out
+    suites = ET.parse(junit).getroot()
+    assert int(suites.get("tests", "0")) == cases
+    for suite in suites:
+        assert (suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("0",) * 3

@@ -54,16 +54,19 @@ def new_unit_id(party: Party) -> str:
 
 
 def taken(reply: Reply) -> bool:
-    """The hub says the id is registered already (axis: 5.5.4, HTTP 409)."""
-    return reply.error_code == "5.5.4" or reply.http == 409
+    """The hub says the id is not free: registered already (axis: 5.5.4) or kept for the system
+    that deleted it with document history (5.5.10); HTTP 409 for any hub."""
+    return reply.error_code in ("5.5.4", "5.5.10") or reply.http == 409
 
 
 async def register_fresh(
     ctx: Context, party: Party, register: Callable[[str], Awaitable[Reply]], what: str
 ) -> str:
-    """Register a new unit under ``party``'s unit and return its id. A deleted agency stays
-    registered as retired (docs/domain.md §8), so an id an earlier run of the kit used is taken
-    for good: such an id is replaced by a fresh one, never retried (anything else is judged)."""
+    """Register a new unit under ``party``'s unit and return its id. Ids are drawn at random
+    and earlier runs of the kit leave some taken for good (a unit HUB-DIR-007 sent a document
+    to is kept for its system once deleted, docs/domain.md §8; a run stopped before its
+    clean-up leaves one registered): a taken id is replaced by a fresh one, never sent again;
+    any other answer is judged."""
     for _ in range(REGISTER_ATTEMPTS):
         agency_id = new_unit_id(party)
         reply = await register(agency_id)
