@@ -2,7 +2,8 @@
 command. Seeds the three hubs under hub.data_dir (axis/directory/network.py), starts each as a
 child ``axis serve`` on its own loopback port (hub.listen's port for the national hub, the next
 two for Quảng Nam H47 and Nghệ An H41; port 0 = free ports), waits for every /healthz, and stops
-them together on Ctrl-C or SIGTERM; if one hub dies the others are stopped too."""
+them together on Ctrl-C or SIGTERM; if one hub dies the others are stopped too. Ports already
+in use are refused before anything starts (a hub left running there would answer for them)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from types import FrameType
 
 from axis.config import Config
 from axis.directory import network
+from axis.errors import ConfigError
 
 HUBS = ("national", "h47", "h41")
 _STOP_GRACE_S = 30.0
@@ -40,9 +42,28 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def check_free(wanted: dict[str, int]) -> None:
+    """Refuse ports something already listens on: a hub left running there (another ``make
+    run``) would answer the /healthz this command waits for, and its clients, in place of the
+    child that cannot bind (docs/tiers.md "Seeing it")."""
+    for name, port in wanted.items():
+        with socket.socket() as sock:
+            # as the hubs bind: a port left in TIME_WAIT by a stopped run is free, a listener not
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                raise ConfigError(
+                    f"port {port} for hub {name} is in use (another `make run`?): stop what "
+                    "listens there or give another --listen"
+                ) from None
+
+
 def run(cfg: Config, first_port: int, banner: Callable[[str], None]) -> int:
     base = Path(cfg.hub.data_dir)
-    plans = asyncio.run(network.seed(base, ports(first_port)))
+    wanted = ports(first_port)
+    check_free(wanted)
+    plans = asyncio.run(network.seed(base, wanted))
     pki_dir = base / "demo" / "pki"
     children: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False

@@ -1,15 +1,18 @@
 """What the demo network's seed gives the conformance kit (axis/directory/network.py,
 axis/pki/devpki.py; docs/conformance.md "The demo network"): on every hub three systems to cast
 as sender, recipient and third, and a served agency with its own bad certificates, each of which
-the signature check refuses with its own code."""
+the signature check refuses with its own code; and a network that never starts on ports a hub
+left running still answers (the kit would test that hub instead)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from cryptography import x509
 
 from axis.conformance.target import Target, read_systems
@@ -19,6 +22,7 @@ from axis.pki import devpki
 from axis.pki.trust import TrustStore
 from axis.pki.xmldsig import verify
 from tests.pki.conftest import package, sign_with, tree
+from tests.support.hubproc import free_port
 
 CODES = {
     "foreign-ca": "5.3.8",
@@ -111,3 +115,27 @@ def test_each_bad_certificate_of_an_agencys_own_set_gets_its_own_code(
             expected_agency=agency,
         )
     assert caught.value.code.code == code
+
+
+async def test_the_network_command_refuses_a_port_a_running_hub_still_answers_on(
+    aiohttp_server, tmp_path: Path
+) -> None:
+    """A stale hub's /healthz must not pass for the new national hub's."""
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    port = free_port()
+    await aiohttp_server(app, host="127.0.0.1", port=port)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "axis", "serve", "--demo", "--network",
+        "--data-dir", str(tmp_path / "net"), "--listen", f"127.0.0.1:{port}",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(process.communicate(), 90)
+    text = out.decode("utf-8", "replace")
+    assert process.returncode == 2, text
+    assert f"port {port} for hub national is in use" in text
+    assert "axis demo network" not in text and not (tmp_path / "net").exists()
