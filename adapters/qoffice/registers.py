@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from adapters.qoffice import packages
+from adapters.qoffice import packages, transport
 from adapters.qoffice.config import Config
 from adapters.qoffice.db import Database, now
 
@@ -331,7 +331,8 @@ class Registers:
             " WHERE co_quan_gui_goc = ? AND document_id = ? ORDER BY nhan_luc, hub_doc_id",
             (doc["don_vi_gui"], doc["document_id"]),
         )
-        return outgoing_view(doc, recipients, files, statuses)
+        delivery = await transport.of_document(self.db, doc["hub_doc_id"])
+        return outgoing_view(doc, recipients, files, statuses, delivery)
 
     async def _outgoing(self, conn: Any, doc_id: int) -> dict[str, Any]:
         async with conn.execute("SELECT * FROM van_ban_di WHERE id = ?", (doc_id,)) as cursor:
@@ -393,8 +394,10 @@ def outgoing_view(
     recipients: list[dict[str, Any]],
     files: list[dict[str, Any]],
     statuses: list[dict[str, Any]],
+    delivery: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """A van_ban_di row with its recipients, each with its status timeline from the hub."""
+    """A van_ban_di row with its recipients, each with its status timeline from the hub and
+    the hub's delivery state (``trang_thai_gui``: queued, fetched, done, fail, expired)."""
     view = {k: v for k, v in doc.items() if k not in ("goi_tin", "trang_thai")}
     view["trang_thai_van_ban"] = {"ma": doc["trang_thai"], "mo_ta": STAGE_NAMES[doc["trang_thai"]]}
     view["ds_file_dinh_kem"] = files
@@ -415,6 +418,9 @@ def outgoing_view(
                 "mo_ta": packages.STATUS_NAMES.get(latest["ma"], "") if latest else "",
             },
             "dong_thoi_gian": timeline,
+            "trang_thai_gui": (delivery or {}).get(
+                recipient["don_vi_nhan"], {"ma": "", "mo_ta": ""}
+            ),
         }
         (inside if recipient["trong_tinh"] else outside).append(entry)
     view["ds_co_quan_trong_tinh"] = inside

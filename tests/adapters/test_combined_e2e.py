@@ -41,7 +41,7 @@ from tests.adapters.conftest import (
 )
 from tests.adapters.test_qoffice_e2e import CLERK, PDF, draft, issue, timelines
 from tests.conftest import on_backend
-from tests.support.hubproc import HubProcess
+from tests.support.hubproc import HubProcess, free_port
 
 SENDER, PULLS, PUSHED = "00.47.Q31", "00.47.Q08", "00.47.Q12"
 GATEWAY_PATHS = ("/token", "/truclienthong/")
@@ -129,10 +129,11 @@ class Network:
         self.started.append(endpoint)
         return endpoint
 
-    def start_hub(self, push_url: str) -> None:
+    def start_hub(self, push_url: str, delivery: str = "") -> None:
+        """The hub, pushing to ``push_url`` for PUSHED; ``delivery``: more [delivery] keys."""
         self.hub.extra_config = (
             f'[signature]\ntrust_dir = "{self.pki.trust_dir}"\n{self.store_lines}'
-            "[delivery]\npoll_interval_s = 0.1\nbackoff_s = [0.5]\n"
+            f"[delivery]\npoll_interval_s = 0.1\nbackoff_s = [0.5]\n{delivery}"
             f'[delivery.systems."{PUSHED}"]\nmode = "push"\nadapter = "http-push"\n'
             f'url = "{push_url}"\ntimeout_s = 20.0\n'
         )
@@ -230,3 +231,34 @@ async def test_gateway_sender_pull_and_push_departments_all_timelines_come_back(
     assert {system: len(bodies) for system, bodies in sends.items()} == {PULLS: 4, PUSHED: 4}
     fetched = {s.system for s in sdk if s.path == "/getEdoc"}
     assert fetched == {PULLS}  # the pushed department never fetched: the hub pushed to it
+
+
+async def test_a_sender_sees_in_its_register_that_a_push_delivery_expired(
+    network: Network,
+) -> None:
+    """The pushed department never answers (nothing listens at its URL): after the lifetime the
+    hub gives up (docs/delivery.md "Lifetime") and the sender's outgoing register shows that
+    recipient ``expired`` with the hub's 5.9.1 reason, beside the other's full timeline."""
+    nowhere = f"http://127.0.0.1:{free_port()}/vxp/push"
+    network.start_hub(nowhere, "lifetime_s = 3.0\ncircuit_failures = 1000\n")
+    sender = network.endpoint(SENDER)  # the SDK door: the gateway dialect has no sent list
+    network.endpoint(PULLS, CLERK)
+
+    doc = await issue(sender, draft(DEPT_08, DEPT_12))
+
+    async def settled() -> Any:
+        current = await sender.api("GET", f"/api/van-ban-di/{doc['id']}")
+        state = {r["don_vi_nhan"]["id"]: r["trang_thai_gui"]["ma"]
+                 for r in current["ds_co_quan_trong_tinh"]}  # fmt: skip
+        done = timelines(current)[DEPT_08][-1:] == ["06"]
+        return current if done and state == {DEPT_08: "done", DEPT_12: "expired"} else None
+
+    final = await eventually(settled, timeout_s=90)
+    pushed = {r["don_vi_nhan"]["id"]: r for r in final["ds_co_quan_trong_tinh"]}[DEPT_12]
+    assert pushed["trang_thai_gui"]["mo_ta"].startswith("5.9.1 delivery.expired"), pushed
+    assert pushed["dong_thoi_gian"] == []  # no business status ever came from it
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{sender.url}/?token=token") as page,
+    ):
+        assert "expired: 5.9.1" in await page.text()
