@@ -219,7 +219,9 @@ async def html_registers(request: web.Request) -> web.Response:
                 f"{r['don_vi_nhan']['id']}: "
                 + " → ".join(t["ma"] for t in r["dong_thoi_gian"])
                 + _undelivered(r["trang_thai_gui"])
-                for r in d["ds_co_quan_trong_tinh"] + d["ds_co_quan_ngoai_tinh"]
+                for r in d["ds_co_quan_trong_tinh"]
+                + d["ds_co_quan_ngoai_tinh"]
+                + d["ds_don_vi_ke_thua"]
             ),
         )
         for d in outgoing

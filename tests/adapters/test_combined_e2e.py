@@ -14,6 +14,7 @@ alone in the SDK's unpadded hex; the gateway's requests carry a bearer token.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -129,15 +130,29 @@ class Network:
         self.started.append(endpoint)
         return endpoint
 
-    def start_hub(self, push_url: str, delivery: str = "") -> None:
-        """The hub, pushing to ``push_url`` for PUSHED; ``delivery``: more [delivery] keys."""
-        self.hub.extra_config = (
-            f'[signature]\ntrust_dir = "{self.pki.trust_dir}"\n{self.store_lines}'
-            f"[delivery]\npoll_interval_s = 0.1\nbackoff_s = [0.5]\n{delivery}"
+    def start_hub(self, push_url: str = "", delivery: str = "") -> None:
+        """The hub, pushing to ``push_url`` for PUSHED (else every system pulls);
+        ``delivery``: more [delivery] keys."""
+        push = (
             f'[delivery.systems."{PUSHED}"]\nmode = "push"\nadapter = "http-push"\n'
             f'url = "{push_url}"\ntimeout_s = 20.0\n'
+            if push_url
+            else ""
+        )
+        self.hub.extra_config = (
+            f'[signature]\ntrust_dir = "{self.pki.trust_dir}"\n{self.store_lines}'
+            f"[delivery]\npoll_interval_s = 0.1\nbackoff_s = [0.5]\n{delivery}{push}"
         )
         self.hub.start()
+
+    def axis(self, *args: str) -> str:
+        """An ``axis`` command on the running hub's config and store."""
+        config = self.hub.data_dir / "bench.toml"  # written by HubProcess.start
+        done = subprocess.run(
+            [sys.executable, "-m", "axis", *args[:1], "--config", str(config), *args[1:]],
+            capture_output=True, text=True, check=True, cwd=self.hub.data_dir,
+        )  # fmt: skip
+        return done.stdout
 
 
 @pytest.fixture
@@ -262,3 +277,38 @@ async def test_a_sender_sees_in_its_register_that_a_push_delivery_expired(
         session.get(f"{sender.url}/?token=token") as page,
     ):
         assert "expired: 5.9.1" in await page.text()
+
+
+async def test_statuses_from_a_successor_after_a_reorganisation_reach_the_senders_register(
+    network: Network,
+) -> None:
+    """Department 08 is retired while the document waits for it, department 12 succeeding it
+    (docs/tiers.md "Reorganisation"): the successor's statuses come back, and the sender's
+    outgoing register lists it as the one that received the document in 08's place."""
+    network.start_hub()  # every system pulls
+    sender = network.endpoint(SENDER)
+    doc = await issue(sender, draft(DEPT_08))
+
+    async def accepted() -> Any:
+        return (await sender.api("GET", f"/api/van-ban-di/{doc['id']}"))["hub_doc_id"]
+
+    await eventually(accepted)
+    assert "1 waiting deliveries" in network.axis(
+        "agencies", "retire", DEPT_08, "--successor", DEPT_12
+    )
+    network.endpoint(PUSHED, CLERK)  # department 12's endpoint, pulling
+
+    async def answered() -> Any:
+        current = await sender.api("GET", f"/api/van-ban-di/{doc['id']}")
+        successors = current["ds_don_vi_ke_thua"]
+        done = successors and [t["ma"] for t in successors[0]["dong_thoi_gian"]][-1:] == ["06"]
+        return current if done else None
+
+    final = await eventually(answered, timeout_s=90)
+    [successor] = final["ds_don_vi_ke_thua"]
+    assert successor["don_vi_nhan"]["id"] == DEPT_12
+    assert [t["ma"] for t in successor["dong_thoi_gian"]] == ["01", "03", "05", "06"]
+    [retired] = final["ds_co_quan_trong_tinh"]
+    assert retired["dong_thoi_gian"] == []
+    assert retired["trang_thai_gui"] == {
+        "ma": "done", "mo_ta": f"{DEPT_08} retired; delivered to {DEPT_12}"}  # fmt: skip
