@@ -1,4 +1,5 @@
-"""``axis-folder run --config FILE``: exchange packages through folders until SIGTERM/Ctrl-C."""
+"""``axis-folder run --config FILE``: exchange packages through folders until SIGTERM/Ctrl-C,
+over the hub door ``[hub] dialect`` names (the SDK wire protocol or the gateway's REST dialect)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import aiohttp
 
 from adapters.folder import config as config_mod
 from adapters.folder.runner import FolderAdapter
-from adapters.vxp import VxpClient
+from adapters.vxp.door import hub_client
 from axis import logs
 
 
@@ -42,9 +43,7 @@ async def run(config: config_mod.Config) -> None:
         loop.add_signal_handler(signum, stop.set)
     hub = config.hub
     async with aiohttp.ClientSession() as session:
-        client = VxpClient(
-            hub.endpoint, hub.system_id, hub.secret, session=session, crlf=hub.sdk_crlf
-        )
+        client = hub_client(hub, session, crlf=hub.sdk_crlf)  # [hub] dialect: sdk | gateway
         adapter = FolderAdapter(config.root, client)
         task = asyncio.create_task(adapter.run(hub.poll_interval_s))
         await stop.wait()

@@ -15,7 +15,8 @@ Receiving, per row the hub lists (documents, then statuses): fetch -> write
 file name is the hub's delivery id, so a redelivery after a lost ack finds the file there and
 only acknowledges again: each received package appears once.
 
-The folders are the whole state: there is no journal to get out of step with them.
+The folders are the whole state: there is no journal to get out of step with them. The client
+is either door's (adapters/vxp/door.py); both raise VxpError the same way.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from pathlib import Path
 
 from adapters import crashpoint
 from adapters.folder import files
-from adapters.vxp import VxpClient, VxpError
+from adapters.vxp import VxpError
+from adapters.vxp.door import HubClient
 from axis import logs
 from axis.edxml import load, parse
 from axis.edxml.model import StatusPackage
@@ -42,7 +44,7 @@ def crash_point(step: str) -> None:
 
 
 class FolderAdapter:
-    def __init__(self, root: Path, client: VxpClient) -> None:
+    def __init__(self, root: Path, client: HubClient) -> None:
         self.client = client
         self.outbox, self.sent, self.failed, self.inbox = (
             root / name for name in ("outbox", "sent", "failed", "inbox")

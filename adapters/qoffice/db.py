@@ -104,6 +104,14 @@ CREATE TABLE IF NOT EXISTS status_outbox (        -- statuses we owe the hub
     hub_doc_id TEXT NOT NULL DEFAULT '',
     loi TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS trang_thai_gui (       -- the hub's delivery state per recipient of a
+    hub_doc_id TEXT NOT NULL,                     -- document we sent (getSentEdocList; transport.py)
+    don_vi_nhan TEXT NOT NULL,
+    trang_thai TEXT NOT NULL,                     -- queued | fetched | done | fail | expired
+    mo_ta TEXT NOT NULL,                          -- sendStatusDesc, e.g. 5.9.1 delivery.expired: ...
+    cap_nhat_luc TEXT NOT NULL,
+    PRIMARY KEY (hub_doc_id, don_vi_nhan)
+);
 CREATE TABLE IF NOT EXISTS clerk_plan (           -- the auto-clerk's next move per document
     van_ban_den_id INTEGER PRIMARY KEY REFERENCES van_ban_den(id),
     buoc INTEGER NOT NULL,

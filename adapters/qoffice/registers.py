@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from adapters.qoffice import packages
+from adapters.qoffice import packages, transport
 from adapters.qoffice.config import Config
 from adapters.qoffice.db import Database, now
 
@@ -331,7 +331,8 @@ class Registers:
             " WHERE co_quan_gui_goc = ? AND document_id = ? ORDER BY nhan_luc, hub_doc_id",
             (doc["don_vi_gui"], doc["document_id"]),
         )
-        return outgoing_view(doc, recipients, files, statuses)
+        delivery = await transport.of_document(self.db, doc["hub_doc_id"])
+        return outgoing_view(doc, recipients, files, statuses, delivery)
 
     async def _outgoing(self, conn: Any, doc_id: int) -> dict[str, Any]:
         async with conn.execute("SELECT * FROM van_ban_di WHERE id = ?", (doc_id,)) as cursor:
@@ -393,30 +394,49 @@ def outgoing_view(
     recipients: list[dict[str, Any]],
     files: list[dict[str, Any]],
     statuses: list[dict[str, Any]],
+    delivery: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """A van_ban_di row with its recipients, each with its status timeline from the hub."""
+    """A van_ban_di row with its recipients, each with its status timeline from the hub and
+    the hub's delivery state (``trang_thai_gui``: queued, fetched, done, fail, expired).
+    Agencies that report on it without being recipients received it in a recipient's place
+    after a reorganisation (docs/tiers.md): they are listed in ``ds_don_vi_ke_thua``."""
     view = {k: v for k, v in doc.items() if k not in ("goi_tin", "trang_thai")}
     view["trang_thai_van_ban"] = {"ma": doc["trang_thai"], "mo_ta": STAGE_NAMES[doc["trang_thai"]]}
     view["ds_file_dinh_kem"] = files
+    delivery = delivery or {}
     inside, outside = [], []
     for recipient in recipients:
-        timeline = [
-            {"ma": s["ma"], "mo_ta": s["mo_ta"], "thoi_diem": s["thoi_diem"]}
-            for s in statuses
-            if s["don_vi_bao"] == recipient["don_vi_nhan"]
-        ]
-        latest = timeline[-1] if timeline else None
         entry = {
-            "don_vi_nhan": {"id": recipient["don_vi_nhan"], "ten": recipient["ten"]},
+            **_timeline_entry(recipient["don_vi_nhan"], recipient["ten"], statuses, delivery),
             "la_lien_thong": bool(recipient["la_lien_thong"]),
             "han_tra_loi": recipient["han_tra_loi"],
-            "trang_thai_xu_ly": {
-                "ma": latest["ma"] if latest else "",
-                "mo_ta": packages.STATUS_NAMES.get(latest["ma"], "") if latest else "",
-            },
-            "dong_thoi_gian": timeline,
         }
         (inside if recipient["trong_tinh"] else outside).append(entry)
+    addressed = {r["don_vi_nhan"] for r in recipients}
+    others = dict.fromkeys([s["don_vi_bao"] for s in statuses] + list(delivery))
+    view["ds_don_vi_ke_thua"] = [
+        _timeline_entry(agency, "", statuses, delivery)
+        for agency in others
+        if agency not in addressed
+    ]
     view["ds_co_quan_trong_tinh"] = inside
     view["ds_co_quan_ngoai_tinh"] = outside
     return view
+
+
+def _timeline_entry(
+    agency: str, name: str, statuses: list[dict[str, Any]], delivery: dict[str, dict[str, str]]
+) -> dict[str, Any]:
+    """One agency's status timeline, latest status and the hub's delivery state to it."""
+    timeline = [
+        {"ma": s["ma"], "mo_ta": s["mo_ta"], "thoi_diem": s["thoi_diem"]}
+        for s in statuses
+        if s["don_vi_bao"] == agency
+    ]
+    latest = timeline[-1]["ma"] if timeline else ""
+    return {
+        "don_vi_nhan": {"id": agency, "ten": name},
+        "trang_thai_xu_ly": {"ma": latest, "mo_ta": packages.STATUS_NAMES.get(latest, "")},
+        "dong_thoi_gian": timeline,
+        "trang_thai_gui": delivery.get(agency, {"ma": "", "mo_ta": ""}),
+    }

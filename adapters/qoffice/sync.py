@@ -7,6 +7,9 @@ what waits, fetch each package, commit it to the endpoint's own database, then a
 redelivered package (the ack was lost) is found already stored and is acknowledged again.
 Rows addressed to agencies this endpoint does not serve are left alone.
 
+Each round also reads the hub's sent list while a sent document's delivery is not final, so
+the outgoing register shows a delivery that failed or expired (transport.py).
+
 Outgoing: issued documents (BAN_HANH without a hub DocId) and queued statuses are sent with
 sendEdoc; the signed bytes were stored before the first attempt, so a retry after a lost answer
 is byte-identical and the hub answers with the original DocId (docs/business-rules.md).
@@ -19,11 +22,12 @@ import contextlib
 from typing import Any
 
 from adapters import crashpoint
+from adapters.qoffice import transport
 from adapters.qoffice.db import now
 from adapters.qoffice.packages import Incoming
 from adapters.qoffice.registers import Registers
 from adapters.vxp import VxpError
-from adapters.vxp.door import HubClient
+from adapters.vxp.door import HubClient, SentLister
 from axis import logs
 from axis.edxml.model import DocumentPackage, StatusPackage
 from axis.errors import Rejected
@@ -48,6 +52,7 @@ class HubLink:
             try:
                 await self.pull("edoc")
                 await self.pull("status")
+                await self.track_sent()
             except VxpError as error:
                 log.warning("pull-failed", error=str(error))
             except Exception:  # a bug or a local fault (disk, key file): retry next round
@@ -105,6 +110,12 @@ class HubLink:
         if not isinstance(package, StatusPackage):
             raise ValueError("a document package listed as status")
         return await self.registers.record_status(delivery, to_agency, package)
+
+    async def track_sent(self) -> None:
+        """The hub's delivery state of what we sent, while some of it is not final (SDK door
+        only: the gateway dialect has no sent list; transport.py)."""
+        if isinstance(self.client, SentLister) and await transport.awaiting(self.db):
+            await transport.record(self.db, await self.client.sent_list())
 
     async def push(self) -> None:
         for doc in await self.db.rows(

@@ -216,8 +216,12 @@ async def html_registers(request: web.Request) -> web.Response:
             d["trang_thai_van_ban"]["mo_ta"],
             d["hub_doc_id"] or d["loi_gui"],
             "; ".join(
-                f"{r['don_vi_nhan']['id']}: " + " → ".join(t["ma"] for t in r["dong_thoi_gian"])
-                for r in d["ds_co_quan_trong_tinh"] + d["ds_co_quan_ngoai_tinh"]
+                f"{r['don_vi_nhan']['id']}: "
+                + " → ".join(t["ma"] for t in r["dong_thoi_gian"])
+                + _undelivered(r["trang_thai_gui"])
+                for r in d["ds_co_quan_trong_tinh"]
+                + d["ds_co_quan_ngoai_tinh"]
+                + d["ds_don_vi_ke_thua"]
             ),
         )
         for d in outgoing
@@ -239,3 +243,10 @@ td,th{{border:1px solid #999;padding:.3em .6em;text-align:left}}</style></head>
 
 def _tr(*cells: object) -> str:
     return "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in cells) + "</tr>"
+
+
+def _undelivered(delivery: dict[str, str]) -> str:
+    """ " (expired: 5.9.1 ...)" when the hub gave up delivering to that recipient."""
+    return (
+        f" ({delivery['ma']}: {delivery['mo_ta']})" if delivery["ma"] in ("fail", "expired") else ""
+    )

@@ -6,7 +6,7 @@ both offer this interface, so the endpoints' sync loops do not know which door t
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import aiohttp
 
@@ -23,6 +23,13 @@ class HubClient(Protocol):
     async def get_edoc(self, doc_id: str) -> bytes: ...
     async def update_status(self, doc_id: str, ok: bool, error: str = "") -> None: ...
     async def agencies(self) -> list[dict[str, Any]]: ...
+
+
+@runtime_checkable
+class SentLister(Protocol):
+    """A client that can list what its system sent (getSentEdocList: the SDK door only)."""
+
+    async def sent_list(self) -> list[dict[str, Any]]: ...
 
 
 def hub_client(hub: HubSection, session: aiohttp.ClientSession, *, crlf: bool) -> HubClient:

@@ -14,12 +14,17 @@ class ConfigError(ValueError):
     pass
 
 
+DEFAULT_ENDPOINT = "http://127.0.0.1:8080"  # `make run`'s hub (the national one in the network)
+
+
 @dataclass(frozen=True)
 class HubSection:
-    endpoint: str = "http://127.0.0.1:8080"
+    # The hub's URL; "" = the one systems_json names for our system (`make run`'s demo network
+    # has a hub per province), else DEFAULT_ENDPOINT.
+    endpoint: str = ""
     system_id: str = ""
     secret: str = ""
-    # Instead of ``secret``: read it from the hub's demo var/demo/systems.json.
+    # Instead of ``secret`` (and ``endpoint``): read them from the demo's var/demo/systems.json.
     systems_json: str = ""
     # Real integrations poll every 15 minutes (docs/domain.md §6).
     poll_interval_s: float = 900.0
@@ -33,16 +38,28 @@ class HubSection:
     gateway_token_path: str = "/token"
 
     def resolved(self) -> HubSection:
-        """The section with ``secret`` filled in from ``systems_json`` when given that way."""
+        """The section with ``secret`` and ``endpoint`` filled in from ``systems_json`` when
+        they are not set here (the single demo hub's entries name no endpoint: the default)."""
         if self.dialect not in DIALECTS:
             raise ConfigError(f"[hub] dialect must be one of {', '.join(DIALECTS)}")
-        if self.secret or not self.systems_json:
-            return self
+        entry: dict[str, Any] = {}
+        if self.systems_json and not (self.secret and self.endpoint):
+            entry = self._entry()
+        return replace(
+            self,
+            secret=self.secret or str(entry.get("secret", "")),
+            endpoint=self.endpoint or str(entry.get("endpoint") or DEFAULT_ENDPOINT),
+        )
+
+    def _entry(self) -> dict[str, Any]:
         entries = json.loads(Path(self.systems_json).read_text(encoding="utf-8"))
         for entry in entries:
             if entry["system_id"] == self.system_id:
-                return replace(self, secret=str(entry["secret"]))
-        raise ConfigError(f"{self.systems_json} has no system {self.system_id}")
+                return dict(entry)
+        raise ConfigError(
+            f"{self.systems_json} has no system {self.system_id} (is the hub it lists the one "
+            "this config was written for? adapters/README.md)"
+        )
 
 
 def section(kind: type, raw: dict[str, Any], where: str) -> Any:

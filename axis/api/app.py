@@ -126,11 +126,11 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
         return await handler(daemon, caller, request)
 
 
-def _expect(cfg: Config) -> Callable[[web.Request], Awaitable[web.StreamResponse | None]]:
-    """``Expect: 100-continue``: a body declared over the size limit is refused (5.1.1) before
+def expect_within(limit: int) -> Callable[[web.Request], Awaitable[web.StreamResponse | None]]:
+    """``Expect: 100-continue``: a body declared over ``limit`` bytes is refused (5.1.1) before
     the client is told to send it; otherwise 100 Continue, as aiohttp's default handler does.
-    This runs before the middleware, so the refusal is logged and counted here."""
-    limit = cfg.intake.max_body_bytes
+    This runs before the middleware, so the refusal is logged and counted here, in the shape of
+    the door the route belongs to (the gateway's routes use it too, docs/gateway.md)."""
 
     async def expect(request: web.Request) -> web.StreamResponse | None:
         try:
@@ -199,7 +199,8 @@ def create_app(cfg: Config) -> web.Application:
     app.router.add_get("/openapi.json", openapi.serve)
     app.router.add_get("/stats", stats)
     gateway.mount(app, cfg)  # the provincial gateway's REST dialect (docs/gateway.md)
-    app.router.add_post("/{operation}", dispatch, expect_handler=_expect(cfg))
+    expect = expect_within(cfg.intake.max_body_bytes)
+    app.router.add_post("/{operation}", dispatch, expect_handler=expect)
     app.router.add_route("*", "/{tail:.*}", unknown)
     return app
 

@@ -14,14 +14,21 @@ it answer their refusals in this dialect.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 
+from axis.api import app as api_app
+from axis.api.ops_directory import JSON_LIMIT
 from axis.api.responses import FAIL_SHAPE
 from axis.config import Config
 from axis.errors import Rejected
 from axis.gateway import answers, units, vanbans
 from axis.gateway.door import TOKENS, daemon_of, operation
-from axis.gateway.tokens import Tokens
+from axis.gateway.tokens import FORM_LIMIT, Tokens
+from axis.gateway.vanbans import ENVELOPE_BYTES
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def mount(app: web.Application, cfg: Config) -> None:
@@ -29,7 +36,7 @@ def mount(app: web.Application, cfg: Config) -> None:
     if not cfg.gateway.enabled:
         return
     tokens = Tokens(cfg.gateway.token_ttl_s)
-    app.add_subapp(cfg.gateway.base_path, _operations(tokens))
+    app.add_subapp(cfg.gateway.base_path, _operations(tokens, cfg.intake.max_body_bytes))
     app.add_subapp(cfg.gateway.token_path, _token_endpoint(tokens))
 
 
@@ -40,16 +47,21 @@ def _door(tokens: Tokens) -> web.Application:
     return door
 
 
-def _operations(tokens: Tokens) -> web.Application:
+def _operations(tokens: Tokens, max_package: int) -> web.Application:
+    """The dialect's routes; each refuses a body declared over its own limit before
+    ``100 Continue`` (axis/api/app.py ``expect_within``): tests/attacks/test_expect_oversize.py."""
     door = _door(tokens)
-    add = door.router.add_route
+
+    def add(method: str, path: str, handler: Handler, limit: int = ENVELOPE_BYTES) -> None:
+        door.router.add_route(method, path, handler, expect_handler=api_app.expect_within(limit))
+
     add("GET", "/vanbans", operation(vanbans.inbox))
-    add("POST", "/vanbans", operation(vanbans.send))
+    add("POST", "/vanbans", operation(vanbans.send), vanbans.send_limit(max_package))
     add("GET", "/vanbans/{docId}", operation(vanbans.one))
     add("PUT", "/vanbans/{docId}", operation(vanbans.set_status))
     add("GET", "/donvilienthongs", operation(units.national))
-    add("POST", "/donvilienthongs", operation(units.add))
-    add("PUT", "/donvilienthongs", operation(units.remove))
+    add("POST", "/donvilienthongs", operation(units.add), JSON_LIMIT)
+    add("PUT", "/donvilienthongs", operation(units.remove), JSON_LIMIT)
     add("GET", "/donvilienthongs/{province}", operation(units.province))
     add("*", "/{tail:.*}", _unknown)
     return door
@@ -57,8 +69,9 @@ def _operations(tokens: Tokens) -> web.Application:
 
 def _token_endpoint(tokens: Tokens) -> web.Application:
     door = _door(tokens)
-    door.router.add_post("", _issue_token)
-    door.router.add_route("*", "", _unknown)
+    expect = api_app.expect_within(FORM_LIMIT)
+    door.router.add_post("", _issue_token, expect_handler=expect)
+    door.router.add_route("*", "", _unknown, expect_handler=expect)
     return door
 
 

@@ -68,10 +68,15 @@ async def one(daemon: Daemon, system_id: str, request: web.Request) -> web.Strea
     return await base64_json(request, data, head.encode(), b'"}}')
 
 
+def send_limit(max_package: int) -> int:
+    """POST vanbans' body limit: the largest package in base64 plus the JSON around it."""
+    return 4 * (max_package // 3 + 1) + ENVELOPE_BYTES
+
+
 async def send(daemon: Daemon, system_id: str, request: web.Request) -> web.Response:
     """POST vanbans ``{type, from, content}``: the package through the intake pipeline."""
     max_package = daemon.cfg.intake.max_body_bytes
-    body = await json_object(request, 4 * (max_package // 3 + 1) + ENVELOPE_BYTES)
+    body = await json_object(request, send_limit(max_package))
     message_type = _message_type(text_field(body, "type", required=False) or "edoc")
     from_agency = text_field(body, "from")
     await check_sender(daemon, system_id, from_agency)

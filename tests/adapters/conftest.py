@@ -92,11 +92,12 @@ class Child:
     folder: Path
     env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
+    cwd: Path = ROOT  # relative paths in its config are relative to this
 
     def start(self) -> None:
         with (self.folder / "child.log").open("ab") as log:
             self.process = subprocess.Popen(
-                self.command, stdout=log, stderr=log, cwd=ROOT, env={**os.environ, **self.env}
+                self.command, stdout=log, stderr=log, cwd=self.cwd, env={**os.environ, **self.env}
             )
 
     def log(self) -> str:

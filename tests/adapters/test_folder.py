@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,18 +47,18 @@ def package(pki: Any, number: int) -> bytes:
     return sign(build(pkg), paths.key.read_bytes(), paths.cert.read_bytes(), chain_pem=chain)
 
 
-def adapter(tmp_path: Path, hub: Any, system_id: str, crash_at: str) -> Child:
+def adapter(tmp_path: Path, hub: Any, system_id: str, crash_at: str, dialect: str = "sdk") -> Child:
     root = tmp_path / system_id
     root.mkdir(exist_ok=True)
     config = root / "folder.toml"
     config.write_text(
         f'[folder]\nroot = "{root}"\n\n[hub]\nendpoint = "{hub.endpoint}"\n'
         f'system_id = "{system_id}"\nsecret = "{SECRETS[system_id]}"\n'
-        f"poll_interval_s = 0.2\nsdk_crlf = {SDK_CRLF}\n",
+        f'poll_interval_s = 0.2\nsdk_crlf = {SDK_CRLF}\ndialect = "{dialect}"\n',
         encoding="utf-8",
     )
     command = [sys.executable, "-m", "adapters.folder.cli", "run", "--config", str(config)]
-    return Child(command, root, env={"AXIS_FOLDER_CRASH_AT": crash_at})
+    return Child(command, root, env={"AXIS_FOLDER_CRASH_AT": crash_at} if crash_at else {})
 
 
 def drop(outbox: Path, name: str, data: bytes) -> None:
@@ -109,6 +110,36 @@ async def test_after_a_kill_at_any_step_each_package_is_sent_and_received_exactl
     assert not list((sender.folder / "failed").iterdir())
     leftovers = [p for p in (*sent_dir.iterdir(), *inbox.iterdir()) if p.name.startswith(".")]
     assert not leftovers
+
+
+async def test_on_the_gateway_door_packages_are_sent_and_received_the_same_way(
+    tmp_path: Path, hub: Any, pki: Any
+) -> None:
+    """``[hub] dialect = "gateway"``: the same folders, over the provincial REST dialect."""
+    packages = {f"gw-{n}.edxml": package(pki, next(_numbers) + 5000 + n) for n in range(2)}
+    sender = adapter(tmp_path, hub, SENDING, "", dialect="gateway")
+    receiver = adapter(tmp_path, hub, RECEIVING, "", dialect="gateway")
+    for name, data in packages.items():
+        drop(sender.folder / "outbox", name, data)
+    sender.start()
+    receiver.start()
+    inbox = receiver.folder / "inbox"
+    try:
+
+        async def settled() -> Any:
+            received = sorted(inbox.glob("*.edxml")) if inbox.exists() else []
+            return len(received) == len(packages) and not await _pending(hub, RECEIVING)
+
+        await eventually(settled)
+    finally:
+        sender.stop()
+        receiver.stop()
+    sent = {(sender.folder / "sent" / f"{name}.docid").read_text().strip() for name in packages}
+    assert {row["senderDocId"] for row in await _sent(hub, SENDING)} == sent
+    assert sorted(p.read_bytes() for p in inbox.iterdir()) == sorted(packages.values())
+    with sqlite3.connect(hub.data_dir / "axis.db") as db:  # both really used the gateway door
+        holders = {row[0] for row in db.execute("SELECT system_id FROM gateway_tokens")}
+    assert holders == {SENDING, RECEIVING}
 
 
 def _steps_of(child: Child, sender: Child) -> tuple[str, ...]:

@@ -3,7 +3,8 @@
 A commune's Q-Office-style endpoint issues a document with a PDF attachment to two departments,
 each served by its own endpoint whose auto-clerk moves it through 01, 03, 05, 06; the sender's
 outgoing register, read through its own API, shows both timelines. And a package whose ack is
-lost (the endpoint is SIGKILLed between storing it and acknowledging it) is stored once.
+lost (the endpoint is SIGKILLed between storing it and acknowledging it) is stored once. And
+one endpoint serves two communes, each signing and receiving as itself.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from tests.adapters.conftest import COMMUNE, DEPT_08, DEPT_12, eventually
+from tests.adapters.conftest import COMMUNE, COMMUNE_2, DEPT_08, DEPT_12, eventually
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n" + bytes(
     range(256)
@@ -143,3 +144,29 @@ async def _hub_pending(hub: Any, system_id: str) -> list[dict[str, Any]]:
     async with _session() as session:
         client = VxpClient(hub.endpoint, system_id, SECRETS[system_id], session=session)
         return await client.received_list()
+
+
+async def test_one_endpoint_serves_two_communes_each_signing_and_receiving_as_itself(
+    endpoints,
+) -> None:
+    """Commune 2 sends from the endpoint that also serves commune 1, to commune 1 and to a
+    department: the hub verifies commune 2's own signature, the endpoint files the copy for
+    commune 1 under commune 1 only, and both timelines come back to commune 2's register."""
+    communes = endpoints("00.47.Q31", CLERK)
+    endpoints("00.47.Q08", CLERK)
+    doc = await issue(communes, {**draft(DEPT_08, COMMUNE), "don_vi_gui": COMMUNE_2})
+    assert doc["don_vi_gui"] == COMMUNE_2
+
+    async def finished() -> Any:
+        current = await communes.api("GET", f"/api/van-ban-di/{doc['id']}")
+        done = all(t[-1:] == ["06"] for t in timelines(current).values())
+        return current if done else None
+
+    final = await eventually(finished)
+    assert timelines(final) == {
+        DEPT_08: ["01", "03", "05", "06"],
+        COMMUNE: ["01", "03", "05", "06"],
+    }
+    (row,) = await communes.api("GET", f"/api/van-ban-den?don_vi={COMMUNE}")
+    assert (row["don_vi_nhan"], row["co_quan_gui"]) == (COMMUNE, COMMUNE_2)
+    assert await communes.api("GET", f"/api/van-ban-den?don_vi={COMMUNE_2}") == []
