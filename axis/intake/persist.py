@@ -52,8 +52,8 @@ def document_row(ctx: Intake) -> NewDocument:
 async def run(ctx: Intake, env: Env) -> None:
     doc = document_row(ctx)
     deliveries = [
-        NewDelivery(str(uuid.uuid4()), agency, doc.message_type, ctx.routes[agency].name)
-        for agency in ctx.recipients
+        NewDelivery(str(uuid.uuid4()), agency, doc.message_type, route.name, route.retired_for)
+        for agency, route in ((a, ctx.routes[a]) for a in ctx.recipients)
     ]
     await env.store.save_incoming(doc, deliveries, status=ctx.status, pending=ctx.pending)
     ctx.doc_id = doc.id

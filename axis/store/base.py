@@ -119,6 +119,7 @@ class NewDelivery:
     agency: str
     message_type: str
     route: str = ""  # the delivering system id, or "upstream:<hub>" (axis.directory.Route.name)
+    replaces: str = ""  # the retired agency this successor receives for (Route.retired_for)
 
 
 @dataclass(frozen=True)

@@ -153,8 +153,9 @@ class SqliteEvents:
 def intake_events(
     doc: NewDocument, deliveries: Sequence[NewDelivery], status: StatusEffect | None
 ) -> list[Event]:
-    """The events of one accepted package: received, routed per recipient, and the business
-    status it reports on its original (docs/delivery-log.md)."""
+    """The events of one accepted package: received, routed per recipient, substituted per
+    recipient that replaces a retired agency, and the business status it reports on its
+    original (docs/delivery-log.md)."""
     at, sender = doc.created_at, kinds.actor_system(doc.system_id)
     findings = ",".join(code for code, _ in doc.findings)
     size = doc.data.size if isinstance(doc.data, FileBytes) else len(doc.data)
@@ -179,6 +180,14 @@ def intake_events(
             detail=d.route or "no system yet",
         )
         for d in deliveries
+    ]  # fmt: skip
+    events += [
+        Event(
+            kinds.SUBSTITUTED, at, doc.id, d.id, d.replaces, actor=kinds.actor_hub(""),
+            ref=doc.document_id, detail=f"{d.agency} (delivery {d.id})",
+        )
+        for d in deliveries
+        if d.replaces
     ]  # fmt: skip
     if status is not None:
         events.append(
