@@ -17,7 +17,7 @@ from typing import Any
 
 import aiosqlite
 
-from axis.eventlog import kinds
+from axis.eventlog import hops, kinds
 from axis.eventlog.chain import GENESIS, chain_hash
 from axis.eventlog.event import CONTENT_FIELDS, Event, LogSettings, SealRow
 from axis.store.base import FileBytes, NewDelivery, NewDocument, Refusal, StatusEffect
@@ -171,6 +171,7 @@ def intake_events(
             ref=doc.document_id,
             detail=f"{doc.message_type} type {doc.business_type} to {len(deliveries)} "
             f"recipient(s); {size} bytes sha256 {doc.sha256}"
+            + hops.encode(doc.hops)
             + (f"; warnings {findings}" if findings else ""),
         )
     ]
