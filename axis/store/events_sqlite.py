@@ -9,6 +9,7 @@ packages into one), docs/delivery-log.md.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -171,6 +172,7 @@ def intake_events(
             ref=doc.document_id,
             detail=f"{doc.message_type} type {doc.business_type} to {len(deliveries)} "
             f"recipient(s); {size} bytes sha256 {doc.sha256}"
+            + stored_digest(doc)
             + hops.encode(doc.hops)
             + (f"; warnings {findings}" if findings else ""),
         )
@@ -199,6 +201,16 @@ def intake_events(
             )
         )  # fmt: skip
     return events
+
+
+def stored_digest(doc: NewDocument) -> str:
+    """ "; stored sha256 H" when the hub stores other bytes than it received: a package another
+    hub handed over gets this hub's TraceHeader (docs/tiers.md), so the evidence bundle's
+    document.xml is proven by H while the receipt names the bytes received."""
+    if not doc.hops or not isinstance(doc.data, bytes):
+        return ""
+    stored = hashlib.sha256(doc.data).hexdigest()
+    return f"; stored sha256 {stored}" if stored != doc.sha256 else ""
 
 
 def refused_event(refusal: Refusal) -> dict[str, str]:
