@@ -118,9 +118,10 @@ async def test_axis_trace_tells_the_story_hop_by_hop_across_three_hubs(
     assert _kinds(h47)[:2] == ["received", "routed"]
     assert _own(h47)[1]["detail"] == "upstream:national"
     assert "; hops " not in _own(h47)[0]["detail"]  # sent there directly
-    # the bridge read it to forward it (as a fetch by its route), and the 01 came back
-    assert _kinds(h47)[2:] == ["fetched", "status"]
-    assert _own(h47)[2]["system_id"] == "upstream:national"
+    # the bridge read it to forward it (as a fetch by its route), and the 01 came back; a
+    # `forwarded` event joins them when the bridge writes one (the tiers work)
+    assert _kinds(h47)[2] == "fetched" and _own(h47)[2]["system_id"] == "upstream:national"
+    assert "status" in _kinds(h47) and set(_kinds(h47)[3:]) <= {"forwarded", "status"}
     # The national hub: received from H47 naming its hop, routed to Nghệ An's hub, which
     # fetched and acknowledged it done (its bridge pulls).
     assert _kinds(national)[:2] == ["received", "routed"]
