@@ -20,6 +20,7 @@ from axis.directory import network
 from axis.pki import devpki
 from tests.eventlog.conftest import cli, cli_json
 from tests.hub.conftest import document, package_bytes, status
+from tests.support.hubproc import free_port
 from tests.tiers.conftest import Network, eventually, hub_processes, network_dir
 
 __all__ = ["network_dir"]  # the three hubs' folders and ports (tests/tiers)
@@ -182,11 +183,12 @@ async def test_a_hub_that_never_saw_the_document_answers_5_8_17_and_needs_the_to
         assert response.status == 401 and (await response.json())["code"] == "5.8.14"
     async with session.get(url, headers=auth) as response:
         assert response.status == 400 and (await response.json())["code"] == "5.1.5"
-    code, answer = await cli_json(
-        "trace", "no-such-document", "--hub", story_net.hubs["h47"].endpoint, "--token", TOKEN
-    )
+    gone = f"http://127.0.0.1:{free_port()}"  # nobody listens there
+    code, answer = await cli_json("trace", "no-such-document", "--hub",
+                                  story_net.hubs["h47"].endpoint, "--hub", gone, "--token", TOKEN)  # fmt: skip
     assert code == 1 and answer["hops"] == []
     assert answer["unanswered"][story_net.hubs["h47"].endpoint].startswith("5.8.17 ")
+    assert answer["unanswered"][gone].startswith("unreachable")
 
 
 async def test_the_demo_script_prints_the_story_of_a_package_through_the_three_hubs(
