@@ -179,7 +179,7 @@ async def trace(request: web.Request) -> web.StreamResponse:
     if not query:
         raise Rejected("5.1.5", "doc: give a hub DocId or an edXML DocumentId.")
     cfg = request.app[CONFIG]
-    part = await hub_trace(_store(request), query, cfg.hub_id, cfg.eventlog.hub_name)
+    part = await hub_trace(_store(request), query, cfg.hub_id, cfg.hop_name)
     if not part.events:
         raise Rejected("5.8.17", f"{query!r} at {cfg.hub_id}.")
     return web.json_response(part.as_dict())

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         return _across(args)
 
     async def work(store: Store, cfg: Config) -> HubTrace:
-        return await story.hub_trace(store, args.doc, cfg.hub_id, cfg.eventlog.hub_name)
+        return await story.hub_trace(store, args.doc, cfg.hub_id, cfg.hop_name)
 
     part = with_store(args, work)
     if args.json:
@@ -163,7 +163,7 @@ async def _read_config(path: str, query: str) -> Answer:
     cfg = config_mod.load(path)
     store = await open_store(cfg)
     try:
-        part = await story.hub_trace(store, query, cfg.hub_id, cfg.eventlog.hub_name)
+        part = await story.hub_trace(store, query, cfg.hub_id, cfg.hop_name)
     finally:
         await store.close()
     if not part.events:

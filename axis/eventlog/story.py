@@ -25,7 +25,7 @@ class HubTrace:
     """One hub's part of a document's story: what it stored and every event it logged.
 
     ``hub`` is the hub's id on TraceHeaders (Config.hub_id), ``hop`` the name its events carry
-    (eventlog.hub_name), ``query`` the DocId or DocumentId asked for."""
+    (eventlog.hub_name, else the hub id), ``query`` the DocId or DocumentId asked for."""
 
     hub: str
     hop: str

@@ -140,7 +140,8 @@ async def test_axis_trace_tells_the_story_hop_by_hop_across_three_hubs(
         "fetched",
         "acknowledged",
     ]
-    assert all(e["hop"] for h in hops for e in h["events"])
+    # each hub's events name it as their hop (eventlog.hub_name unset: the hub's id)
+    assert all(e["hop"] == h["hub"] == h["hop"] for h in hops for e in h["events"])
     # One timeline, by time, every event tagged with its hub.
     timeline = answer["timeline"]
     assert len(timeline) == sum(len(h["events"]) for h in hops)

@@ -28,7 +28,7 @@ async def test_a_waiting_delivery_handed_to_the_successor_is_logged_substituted(
     (substituted,) = [e for e in events if e.kind == kinds.SUBSTITUTED]
     assert (substituted.delivery_id, substituted.agency) == (old, RETIRED)
     assert substituted.detail == f"{SUCCESSOR} (delivery {new})"
-    assert substituted.actor == "hub:axis"
+    assert substituted.actor == "hub:vxp.national"  # the hop: the hub id
     routed = [e for e in events if e.kind == kinds.ROUTED and e.delivery_id == new]
     assert len(routed) == 1 and routed[0].agency == SUCCESSOR
     assert f"replaces {RETIRED}" in routed[0].detail
