@@ -186,8 +186,9 @@ class DeliveryConfig:
 
 @dataclass(frozen=True)
 class EventLogConfig:
-    # The hop name every event recorded here carries (docs/delivery-log.md).
-    hub_name: str = "axis"
+    # The hop name every event recorded here carries (docs/delivery-log.md); "" = this hub's
+    # id on TraceHeaders (tiers.hub_id), so each hub of a network names itself.
+    hub_name: str = ""
     # PostgreSQL: seconds between links of committed events into the chain (every node runs
     # the chainer; docs/decisions.md "One chain on a shared PostgreSQL").
     chain_every_s: float = 0.5
@@ -242,6 +243,11 @@ class Config:
     def hub_id(self) -> str:
         """This hub's OrganId in TraceHeaders (docs/tiers.md, loops)."""
         return self.tiers.hub_id or self.upstream.system_id or "vxp.national"
+
+    @property
+    def hop_name(self) -> str:
+        """The hop this hub's events carry: eventlog.hub_name, else its hub id."""
+        return self.eventlog.hub_name or self.hub_id
 
     @property
     def data_dir(self) -> Path:

@@ -101,7 +101,7 @@ class Daemon:
             chain_every = self.cfg.eventlog.chain_every_s
             self.spawn("log-chainer", lambda: sealer.run_chainer(self.store, chain_every))
         every = self.cfg.eventlog.seal_every_s
-        key = sealer.seal_key(self.receipts, self.cfg.eventlog.hub_name)
+        key = sealer.seal_key(self.receipts, self.cfg.hop_name)
         if every <= 0:
             return
         if key is None:

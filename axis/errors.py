@@ -656,6 +656,12 @@ _ENTRIES: tuple[Code, ...] = (
         403,
     ),
     Code(
+        "5.8.17",
+        "admin.trace-unknown",
+        "This hub logged nothing for that DocId or DocumentId; it may not have passed here: ask the hubs before and after it on the trace.",
+        404,
+    ),
+    Code(
         "4.8.1",
         "console.login-throttled",
         "Too many failed logins for this operator name recently; wait the Retry-After delay, then try again.",

@@ -9,7 +9,8 @@ Two kinds of numbers, each where it can be right:
   per code (every 5.x.y, also those refused before a package was read, which the store does not
   keep), the delivery latency histogram (fed by following the event log for acknowledgements,
   so every node's histogram covers the whole hub since that node started) and the hop latency
-  histogram (defined now; tiers feed it).
+  histogram (fed the same way from the ``received`` events of packages another hub handed
+  over: their hops, axis/eventlog/hops.py).
 """
 
 from __future__ import annotations
@@ -32,13 +33,17 @@ from axis.console.counts import Totals
 from axis.console.workday import overdue_cutoff, parse_end, store_time, zone
 from axis.daemon import Daemon
 from axis.errors import StoreUnavailable
+from axis.eventlog.hops import decode as decode_hops
+from axis.eventlog.hops import latency_s as hop_latency_s
 from axis.store.console_rows import HubCounts
 
 log = logs.get("axis.metrics")
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # Acceptance to the recipient's "done": seconds to days (a DMS may poll every few minutes).
 LATENCY_BUCKETS = (1, 5, 15, 60, 300, 900, 1800, 3600, 4 * 3600, 8 * 3600, 86400, 3 * 86400)
-HOP_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300)
+# One hop between hubs, from TraceHeader times (whole seconds: docs/decisions.md "Hop latency
+# from TraceHeader times"), so nothing finer than a second.
+HOP_BUCKETS = (1, 2, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 86400)
 FOLLOW_EVERY_S = 2.0
 
 
@@ -55,12 +60,14 @@ class ProcessMetrics:
         )
         self.hop_latency = Histogram(
             "axis_hop_latency_seconds",
-            "Seconds a package spends on one hop between hubs (tiers; no observations before).",
+            "Seconds from the previous hub accepting a package (its TraceHeader, whole "
+            "seconds) to this hub accepting it.",
             buckets=HOP_BUCKETS,
             registry=self.registry,
         )
         self.registry.register(_RefusalCollector(refusals))
         self.last_seq = 0
+        self.last_hop_seq = 0
         self.following = False
         self._catching_up = asyncio.Lock()
 
@@ -73,12 +80,20 @@ class ProcessMetrics:
                 await self.catch_up(daemon)
 
     async def catch_up(self, daemon: Daemon) -> None:
+        """Observe what the log added since: acknowledgements (delivery latency) and packages
+        handed over by another hub (hop latency, from the received event's hops)."""
         async with self._catching_up:  # a scrape and the follower never observe a row twice
             while rows := await daemon.store.acknowledged_since(self.last_seq):
                 for seq, created, at in rows:
                     start, end = datetime.fromisoformat(created), datetime.fromisoformat(at)
                     self.delivery_latency.observe(max(0.0, (end - start).total_seconds()))
                     self.last_seq = seq
+            while hops := await daemon.store.received_hops_since(self.last_hop_seq):
+                for seq, at, detail in hops:
+                    seconds = hop_latency_s(at, decode_hops(detail))
+                    if seconds is not None:
+                        self.hop_latency.observe(seconds)
+                    self.last_hop_seq = seq
 
 
 class _RefusalCollector(Collector):
@@ -194,6 +209,7 @@ def mount(
 
     async def start(app: web.Application) -> None:
         metrics.last_seq = await app[daemon_key].store.last_event_seq()
+        metrics.last_hop_seq = metrics.last_seq
 
     app.router.add_get("/metrics", serve)
     app.on_startup.append(start)

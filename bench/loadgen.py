@@ -129,7 +129,8 @@ async def send_all(
 
 @dataclass
 class ReceiveResult:
-    acked: int = 0
+    acked: int = 0  # deliveries acknowledged done, each counted once
+    fetched: int = 0  # successful getEdoc calls (one per delivery: none is taken twice)
     fetch_failures: int = 0
     finished: float = 0.0
 
@@ -141,9 +142,14 @@ async def _drain_system(
     ``parallel`` workers fetch and acknowledge them; a delivery in flight is never taken twice.
     Like a DMS working through its list, it lists again only once every listed delivery has
     been taken up (listing while hundreds are still queued would make the hub serialise the
-    same rows over and over: that is the generator's cost, not a recipient's)."""
+    same rows over and over: that is the generator's cost, not a recipient's).
+
+    A delivery once taken is never queued again, even when a listing answered before its
+    acknowledgement lists it once more: forgetting it after the ack (as this did) fetched and
+    acknowledged such a delivery twice and counted it twice (bench/scrape.py found it). Only
+    a failed fetch is given back, to be listed and tried again."""
     pending: asyncio.Queue[str] = asyncio.Queue()
-    in_flight: set[str] = set()
+    taken: set[str] = set()
 
     async def worker() -> None:
         while not stop.is_set():
@@ -153,13 +159,14 @@ async def _drain_system(
                 continue
             reply = await client.get_edoc(doc_id)
             if reply.get("status") == "OK" and reply.get("data"):
+                result.fetched += 1
                 ack = await client.update_status(doc_id, "done")
                 if ack.get("status") == "OK":
                     result.acked += 1
                     result.finished = time.perf_counter()
             else:
                 result.fetch_failures += 1
-            in_flight.discard(doc_id)
+                taken.discard(doc_id)
 
     workers = [asyncio.create_task(worker()) for _ in range(parallel)]
     try:
@@ -169,9 +176,9 @@ async def _drain_system(
                 continue
             listing = await client.get_received_list("edoc", limit=500)
             fresh = [str(r["docId"]) for r in listing.get("data") or ()]
-            fresh = [d for d in fresh if d not in in_flight]
+            fresh = [d for d in fresh if d not in taken]
             for doc_id in fresh:
-                in_flight.add(doc_id)
+                taken.add(doc_id)
                 pending.put_nowait(doc_id)
             if not fresh:
                 await asyncio.sleep(0.02)

@@ -38,10 +38,12 @@ from typing import Any
 
 import aiohttp
 
-from bench import floor, pgdb, postfix, tiers
+from bench import floor, pgdb, postfix, scrape, tiers
 from bench.compare import anchor_plans, comparison, print_comparison
 from bench.loadgen import (
     SDK_TRAILER,
+    ReceiveResult,
+    SendResult,
     System,
     percentile,
     receive_until,
@@ -67,6 +69,9 @@ SATURATED = 0.85
 # Each simulated system stands for a busy integrator: the per-system fairness limits (429
 # 4.7.6 / 503 4.7.5, docs/security.md) would otherwise measure themselves, not the hub.
 HUB_SETTINGS = "requests_per_s_per_system = 1000000.0\nmax_in_flight_per_system = 1024\n"
+# The store totals /metrics serves are recounted this often (default 15 s): each scenario's
+# check (bench/scrape.py) waits for a count made after its load.
+CONSOLE = "[console]\ncounts_refresh_s = 1.0\n"
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,8 @@ class Row:
     bottleneck: str = ""
     framing: str = "sdk"
     errors: dict[str, int] = field(default_factory=dict)
+    # /metrics before and after the scenario against the generator's counts (bench/scrape.py)
+    metrics_check: str = ""
 
 
 def plan(hub: HubProcess, recipients: int) -> tuple[System, str, list[System], list[str]]:
@@ -203,6 +210,7 @@ async def measure(
     trailer: bytes = SDK_TRAILER,
     backend: str = "sqlite",
     floors: dict[str, float] | None = None,
+    logged: bool = True,
 ) -> Row:
     """One scenario on ``hub``. ``floors``: the in-process floor per scenario, measured once
     (on the first node) and reused: it does not depend on the hub."""
@@ -221,11 +229,12 @@ async def measure(
     sampling = asyncio.create_task(_sample(sampler))
     jobs = lambda batch: [(system, sender, frame) for frame in batch]  # noqa: E731
 
+    scraped_before = await scrape.settled(hub.endpoint, time.time())
     intake = await send_all(hub.endpoint, jobs(batches[0]), concurrency=scenario.concurrency)
     row.intake_per_s = intake.per_s
     row.p50_ms, row.p95_ms, row.p99_ms = (percentile(intake.latencies_ms, q) for q in (50, 95, 99))
     row.errors = dict(intake.errors)
-    await receive_until(hub.endpoint, receivers, intake.ok * scenario.recipients)
+    drained = [await receive_until(hub.endpoint, receivers, intake.ok * scenario.recipients)]
 
     hub_cpu, gen_cpu = Sampler(hub.ps()), SelfCpu()
     began = time.perf_counter()
@@ -249,7 +258,13 @@ async def measure(
         rate_per_s=max(1.0, intake.per_s / 2),
     )
     row.half_rate_p99_ms = percentile(paced.latencies_ms, 99)
-    await receive_until(hub.endpoint, receivers, paced.ok * scenario.recipients)
+    drained += [
+        received,
+        await receive_until(hub.endpoint, receivers, paced.ok * scenario.recipients),
+    ]
+    row.metrics_check = await check_metrics(
+        hub, scraped_before, [intake, sent, paced], drained, scenario.recipients, logged
+    )
 
     sampling.cancel()
     row.hub_cpu_s_per_1k = sampler.cpu_seconds() / (3 * count) * 1000
@@ -264,6 +279,32 @@ async def measure(
             floors[scenario.name] = row.floor_per_s
     row.intake_vs_floor = row.intake_per_s / row.floor_per_s if row.floor_per_s else 0.0
     return row
+
+
+async def check_metrics(
+    hub: HubProcess,
+    before: scrape.Samples,
+    sends: list[SendResult],
+    drained: list[ReceiveResult],
+    recipients: int,
+    logged: bool = True,
+) -> str:
+    """ "ok" when /metrics moved by exactly what the generator counted, else what differs
+    (``logged``: the hub writes the delivery log, which the latency histogram follows)."""
+    refused: dict[str, int] = {}
+    for result in sends:
+        for code, n in result.errors.items():
+            refused[code] = refused.get(code, 0) + n
+    load = scrape.LoadCounts(
+        accepted=sum(r.ok for r in sends), refused=refused,
+        fetched=sum(r.fetched for r in drained), acknowledged=sum(r.acked for r in drained),
+        recipients=recipients,
+    )  # fmt: skip
+    after = await scrape.settled(hub.endpoint, time.time())
+    problems = scrape.compare(before, after, load, hub.workers == 1, logged)
+    verdict = "ok" if not problems else "; ".join(problems)
+    print(f"   /metrics vs the generator's counts: {verdict}")
+    return verdict
 
 
 async def _sample(sampler: Sampler) -> None:
@@ -389,7 +430,7 @@ async def hub_rows(
     store = f'[store]\nbackend = "postgres"\ndsn = "{dsn}"\n' if dsn else ""
     hub = HubProcess(
         data_dir,
-        extra_config=f'[intake]\npolicy = "strict"\n{store}',
+        extra_config=f'[intake]\npolicy = "strict"\n{store}{CONSOLE}',
         hub_settings=HUB_SETTINGS,
         workers=workers,
         log_level="info",
@@ -509,4 +550,11 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    import sys
+
+    if sys.argv[1:2] == ["logcost"]:  # the delivery log on vs off (bench/logcost.py)
+        from bench import logcost
+
+        asyncio.run(logcost.main(sys.argv[2:]))
+    else:
+        asyncio.run(main())

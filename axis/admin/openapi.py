@@ -12,8 +12,9 @@ import types
 import typing
 from typing import Any
 
+from axis.eventlog.event import EventRow as LogEvent
 from axis.store import console_rows as rows
-from axis.store.base import DocumentRef, SystemRow
+from axis.store.base import DocumentRef, RecipientState, SystemRow
 from axis.store.console_queries import MAX_PAGE
 
 _SCALARS: dict[Any, dict[str, Any]] = {str: {"type": "string"}, int: {"type": "integer"}}
@@ -141,6 +142,7 @@ def document() -> dict[str, Any]:
         DocumentRef, SystemRow,
     ]  # fmt: skip
     schemas: dict[str, Any] = {cls.__name__: _object(cls) for cls in classes}
+    schemas.update(RecipientState=_object(RecipientState), LogEvent=_object(LogEvent))
     schemas.update(Agency=_AGENCY, Error=_ERROR)
     detail = _object(rows.DocumentDetail)["properties"]
     paths = {
@@ -208,6 +210,19 @@ def document() -> dict[str, Any]:
         ),
         "/admin/systems": _get("Connected systems", _body(systems=_array("SystemRow"))),
         "/admin/stats": _get("Exact totals from the store", _ref("HubCounts")),
+        "/admin/trace": _get(
+            "This hub's part of a document's story across hubs (axis trace --hub)",
+            _body(
+                hub={"type": "string"},
+                hop={"type": "string"},
+                query={"type": "string"},
+                documents=_array("DocumentRef"),
+                recipients={"type": "object", "additionalProperties": _array("RecipientState")},
+                events=_array("LogEvent"),
+            ),
+            [{**_param("doc", "hub DocId or edXML DocumentId", minLength=1), "required": True}],
+            not_found=True,
+        ),
     }
     return {
         "openapi": "3.0.3",

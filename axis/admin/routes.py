@@ -22,6 +22,7 @@ from axis.console.counts import Totals
 from axis.console.workday import overdue_cutoff, parse_end, store_time, zone
 from axis.daemon import Daemon
 from axis.errors import AxisError, Rejected
+from axis.eventlog.story import hub_trace
 from axis.store.base import Store
 from axis.store.console_queries import cursor_of
 from axis.store.console_rows import Page
@@ -49,6 +50,7 @@ def admin_app(
     app.router.add_get("/agencies", agencies)
     app.router.add_get("/systems", systems)
     app.router.add_get("/stats", stats)
+    app.router.add_get("/trace", trace)
     return app
 
 
@@ -168,6 +170,19 @@ async def agencies(request: web.Request) -> web.StreamResponse:
 
 async def systems(request: web.Request) -> web.StreamResponse:
     return web.json_response({"systems": _rows(await _store(request).list_systems())})
+
+
+async def trace(request: web.Request) -> web.StreamResponse:
+    """This hub's part of a document's story (``axis trace DOCID --hub URL``, docs/delivery-log.md
+    "Across hubs"); 5.8.17 when this hub logged nothing for it."""
+    query = filters.text(request.query, "doc")
+    if not query:
+        raise Rejected("5.1.5", "doc: give a hub DocId or an edXML DocumentId.")
+    cfg = request.app[CONFIG]
+    part = await hub_trace(_store(request), query, cfg.hub_id, cfg.hop_name)
+    if not part.events:
+        raise Rejected("5.8.17", f"{query!r} at {cfg.hub_id}.")
+    return web.json_response(part.as_dict())
 
 
 async def stats(request: web.Request) -> web.StreamResponse:

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     async def work(store: Store, cfg: Config) -> bytes:
         keys = hub_keys(cfg)
-        key = seal_key(keys, cfg.eventlog.hub_name)
+        key = seal_key(keys, cfg.hop_name)
         try:
             return await evidence.export(store, args.target, keys, key, trust_dir_for(cfg))
         except evidence.EvidenceError as exc:

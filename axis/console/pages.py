@@ -20,7 +20,9 @@ from axis.console.counts import DAYS
 from axis.console.passwords import verify
 from axis.console.site import SESSION, SETTINGS, THROTTLE, TOTALS, daemon, render
 from axis.console.workday import overdue_cutoff, parse_end, store_time, zone
+from axis.directory import UPSTREAM_PREFIX
 from axis.errors import CATALOGUE, AxisError, Rejected
+from axis.eventlog import hops
 from axis.store.console_queries import cursor_of
 from axis.store.console_rows import DeliveryRow, DocumentDetail, Page
 
@@ -118,10 +120,31 @@ async def document(request: web.Request) -> web.StreamResponse:
     if doc is None:
         raise Rejected("5.1.12", f"No document {doc_id!r}.")
     detail = await store.document_detail(doc_id)
+    hub_id = daemon(request).cfg.hub_id
     return render(
         request, "document.html", doc=doc, detail=detail,
         timelines=[(d, timeline(doc.created_at, d, detail)) for d in detail.deliveries],
+        hops=hop_trace(doc.id, doc.created_at, detail, hub_id),
     )  # fmt: skip
+
+
+def hop_trace(
+    doc_id: str, accepted_at: str, detail: DocumentDetail, hub_id: str
+) -> list[dict[str, str]]:
+    """The hubs the document passed (docs/delivery-log.md "Across hubs"): those before this
+    one, as its received event names them (TraceHeader times), this hub, and the hubs it
+    goes on to (deliveries routed upstream:<hub>)."""
+    received = [e for e in detail.events if e.kind == "received" and e.doc_id == doc_id]
+    before = hops.decode(received[0].detail) if received else []
+    rows = [{"hub": organ, "at": stamp, "what": "TraceHeader"} for organ, stamp in before]
+    rows.append({"hub": hub_id, "at": accepted_at[:19], "what": "this hub accepted it"})
+    rows += [
+        {"hub": d.route.removeprefix(UPSTREAM_PREFIX), "at": d.updated_at[:19],
+         "what": f"onward for {d.agency}: {d.state}{' — ' + d.last_error if d.last_error else ''}"}
+        for d in detail.deliveries
+        if d.route.startswith(UPSTREAM_PREFIX)
+    ]  # fmt: skip
+    return rows
 
 
 def timeline(

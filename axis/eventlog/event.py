@@ -14,7 +14,7 @@ class Event:
     """One transition to record (``Store.record_event`` or inside a store transaction).
 
     ``at``: ISO-8601 UTC (the store's format); "" = now. ``hop``: the hub that recorded it;
-    "" = this hub (eventlog.hub_name). ``actor``: ``system:ID``, ``agency:ID`` or ``hub:NAME``
+    "" = this hub (eventlog.hub_name, else tiers.hub_id). ``actor``: ``system:ID``, ``agency:ID`` or ``hub:NAME``
     (axis.eventlog.kinds.actor_*)."""
 
     kind: str

@@ -16,6 +16,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -39,7 +40,9 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _README = """axis evidence bundle ({format}) for hub document {doc_id}.
 
 document.xml   the exact bytes the hub received
-receipt.xml    the hub-signed transport receipt (XMLDSig; Digest = SHA-256 of document.xml)
+receipt.xml    the hub-signed transport receipt (XMLDSig; Digest = SHA-256 of the bytes
+               received: document.xml's, unless another hub handed the package over and
+               this hub added its TraceHeader; the received event names both digests)
 events.json    the document's events (docs/delivery-log.md)
 chain.json     every event from the document's first to the seal: seq, prev, digest, hash,
                hash = SHA-256(prev || digest), digest = SHA-256 of the event's canonical JSON
@@ -268,7 +271,8 @@ def _check_receipt(
 
     digest = hashlib.sha256(document).hexdigest()
     received = [e for e in events if e.kind == kinds.RECEIVED]
-    if not received or f"sha256 {digest}" not in received[0].detail:
+    taken, stored = _digests(received[0].detail if received else "")
+    if digest != (stored or taken):
         report.problems.append("document.xml is not the document the received event names")
     try:
         root = etree.fromstring(receipt, etree.XMLParser(resolve_entities=False, no_network=True))
@@ -279,7 +283,7 @@ def _check_receipt(
         "DocId": root.findtext(f".//{{{RECEIPT_NS}}}DocId"),
         "Digest": root.findtext(f".//{{{RECEIPT_NS}}}Digest"),
     }
-    if found != {"DocId": doc_id, "Digest": digest}:
+    if found != {"DocId": doc_id, "Digest": taken or digest}:
         report.problems.append("receipt.xml names another document or digest")
     with tempfile.TemporaryDirectory() as folder:
         for name, body in named.items():
@@ -295,6 +299,14 @@ def _check_receipt(
     if _der(named.get("certificates/hub.pem", b"")) not in receipt_certificates(root):
         report.problems.append("receipt.xml was not signed with certificates/hub.pem")
     report.facts.append(f"receipt signed by {verdict.signer}")
+
+
+def _digests(detail: str) -> tuple[str, str]:
+    """The SHA-256 of the bytes received (what the receipt names) and, when the hub stored
+    other bytes (its own TraceHeader added to a package another hub handed over), theirs."""
+    taken = re.search(r"bytes sha256 ([0-9a-f]{64})", detail)
+    stored = re.search(r"; stored sha256 ([0-9a-f]{64})", detail)
+    return (taken.group(1) if taken else ""), (stored.group(1) if stored else "")
 
 
 def _der(pem: bytes) -> bytes:

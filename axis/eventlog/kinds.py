@@ -46,8 +46,8 @@ KINDS: Final[dict[str, tuple[str, str]]] = {
     QUARANTINED: ("a delivery was held by the operator or a rule", "queue manager"),
     RELEASED: ("a held delivery was released", "queue manager"),
     SUBSTITUTED: (
-        "a recipient was replaced after a reorganisation; detail = new id",
-        "later: tiers",
+        "a retired recipient's delivery went to a successor; detail = new id (delivery)",
+        "axis agencies retire, intake",
     ),
     STATUS: ("a recipient reported a business status 01..16 on the document; code = it", "intake"),
     SYSTEM_ADDED: ("a connected system was registered", "axis systems"),

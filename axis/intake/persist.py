@@ -14,6 +14,7 @@ from axis import logs
 from axis.edxml import DocumentPackage
 from axis.intake.context import Intake
 from axis.intake.env import Env
+from axis.intake.route import came_through_hub
 from axis.store.base import NewDelivery, NewDocument
 from axis.store.sqlite import now
 
@@ -46,14 +47,25 @@ def document_row(ctx: Intake) -> NewDocument:
         notation=notation[:100],
         findings=tuple((f.code, f.detail) for f in ctx.findings),
         created_at=now(),
+        hops=hops_through_hubs(ctx),
     )
+
+
+def hops_through_hubs(ctx: Intake) -> tuple[tuple[str, str], ...]:
+    """The trace as received, for a package another hub handed over (docs/delivery-log.md
+    "Across hubs"); () for one a connected system sent here directly."""
+    package = ctx.checked.package
+    if not isinstance(package, DocumentPackage):
+        return ()
+    hops = tuple((t.organ_id, t.timestamp) for t in package.traces)
+    return hops if came_through_hub(ctx.system_id, [organ for organ, _ in hops]) else ()
 
 
 async def run(ctx: Intake, env: Env) -> None:
     doc = document_row(ctx)
     deliveries = [
-        NewDelivery(str(uuid.uuid4()), agency, doc.message_type, ctx.routes[agency].name)
-        for agency in ctx.recipients
+        NewDelivery(str(uuid.uuid4()), agency, doc.message_type, route.name, route.retired_for)
+        for agency, route in ((a, ctx.routes[a]) for a in ctx.recipients)
     ]
     await env.store.save_incoming(doc, deliveries, status=ctx.status, pending=ctx.pending)
     ctx.doc_id = doc.id

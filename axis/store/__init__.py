@@ -33,7 +33,7 @@ def new_store(cfg: Config) -> Store:
         from axis.store.sqlite import SqliteStore
 
         store = SqliteStore(store_path(cfg))
-    store.eventlog = LogSettings(cfg.eventlog.hub_name, cfg.eventlog.enabled)
+    store.eventlog = LogSettings(cfg.hop_name, cfg.eventlog.enabled)
     return store
 
 

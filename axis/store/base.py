@@ -111,6 +111,8 @@ class NewDocument:
     notation: str
     findings: tuple[tuple[str, str], ...]
     created_at: str
+    # TraceHeaders (OrganId, Timestamp) of a package that came through another hub, as received
+    hops: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class NewDelivery:
     agency: str
     message_type: str
     route: str = ""  # the delivering system id, or "upstream:<hub>" (axis.directory.Route.name)
+    replaces: str = ""  # the retired agency this successor receives for (Route.retired_for)
 
 
 @dataclass(frozen=True)
@@ -417,6 +420,12 @@ class Store(Protocol):
     async def events_for(self, doc_id: str) -> list[EventRow]:
         """One document's timeline, in seq order: by hub DocId or by edXML DocumentId (then
         its refusals too), with its deliveries' events and statuses reported on it."""
+        ...
+
+    async def received_hops_since(
+        self, after_seq: int, limit: int = 1000
+    ) -> list[tuple[int, str, str]]:
+        """(seq, at, detail) of ``received`` events that name hops, after ``after_seq``."""
         ...
 
     async def list_seals(self, from_seq: int = 0) -> list[SealRow]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from axis.edxml.ids import parse_agency_id
 from axis.eventlog.event import ROW_COLUMNS, EventFilter, EventRow, SealRow
+from axis.eventlog.hops import MARK
 from axis.eventlog.reports import (
     QueueRow,
     QueueShape,
@@ -80,6 +81,18 @@ class EventQueries:
             (doc_id, doc_id, doc_id),
         )
         return [EventRow(*row) for row in rows]
+
+    async def received_hops_since(
+        self, after_seq: int, limit: int = 1000
+    ) -> list[tuple[int, str, str]]:
+        """(seq, at, detail) of ``received`` events naming hops (packages another hub handed
+        over) after a seq: /metrics times the hops with these (axis/eventlog/hops.py)."""
+        rows = await self._read(
+            "SELECT seq, at, detail FROM events WHERE seq > ? AND kind = 'received' "
+            "AND detail LIKE ? ORDER BY seq LIMIT ?",
+            (after_seq, f"%{MARK}%", limit),
+        )
+        return [(int(seq), str(at), str(detail)) for seq, at, detail in rows]
 
     async def list_seals(self, from_seq: int = 0) -> list[SealRow]:
         rows = await self._read(f"{_SEAL_SELECT}WHERE seq >= ? ORDER BY seq, id", (from_seq,))

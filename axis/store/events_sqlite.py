@@ -9,6 +9,7 @@ packages into one), docs/delivery-log.md.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any
 
 import aiosqlite
 
-from axis.eventlog import kinds
+from axis.eventlog import hops, kinds
 from axis.eventlog.chain import GENESIS, chain_hash
 from axis.eventlog.event import CONTENT_FIELDS, Event, LogSettings, SealRow
 from axis.store.base import FileBytes, NewDelivery, NewDocument, Refusal, StatusEffect
@@ -153,8 +154,9 @@ class SqliteEvents:
 def intake_events(
     doc: NewDocument, deliveries: Sequence[NewDelivery], status: StatusEffect | None
 ) -> list[Event]:
-    """The events of one accepted package: received, routed per recipient, and the business
-    status it reports on its original (docs/delivery-log.md)."""
+    """The events of one accepted package: received, routed per recipient, substituted per
+    recipient that replaces a retired agency, and the business status it reports on its
+    original (docs/delivery-log.md)."""
     at, sender = doc.created_at, kinds.actor_system(doc.system_id)
     findings = ",".join(code for code, _ in doc.findings)
     size = doc.data.size if isinstance(doc.data, FileBytes) else len(doc.data)
@@ -170,6 +172,8 @@ def intake_events(
             ref=doc.document_id,
             detail=f"{doc.message_type} type {doc.business_type} to {len(deliveries)} "
             f"recipient(s); {size} bytes sha256 {doc.sha256}"
+            + stored_digest(doc)
+            + hops.encode(doc.hops)
             + (f"; warnings {findings}" if findings else ""),
         )
     ]
@@ -180,6 +184,14 @@ def intake_events(
         )
         for d in deliveries
     ]  # fmt: skip
+    events += [
+        Event(
+            kinds.SUBSTITUTED, at, doc.id, d.id, d.replaces, actor=kinds.actor_hub(""),
+            ref=doc.document_id, detail=f"{d.agency} (delivery {d.id})",
+        )
+        for d in deliveries
+        if d.replaces
+    ]  # fmt: skip
     if status is not None:
         events.append(
             Event(
@@ -189,6 +201,16 @@ def intake_events(
             )
         )  # fmt: skip
     return events
+
+
+def stored_digest(doc: NewDocument) -> str:
+    """ "; stored sha256 H" when the hub stores other bytes than it received: a package another
+    hub handed over gets this hub's TraceHeader (docs/tiers.md), so the evidence bundle's
+    document.xml is proven by H while the receipt names the bytes received."""
+    if not doc.hops or not isinstance(doc.data, bytes):
+        return ""
+    stored = hashlib.sha256(doc.data).hexdigest()
+    return f"; stored sha256 {stored}" if stored != doc.sha256 else ""
 
 
 def refused_event(refusal: Refusal) -> dict[str, str]:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from axis.eventlog.event import Event, LogSettings
+from axis.store import events_postgres
 from axis.store.tiers_queries import TiersQueries
 
 
 class PostgresTiers(TiersQueries):
+    eventlog: LogSettings
+
+    async def _tiers_log(self, conn: Any, events: Sequence[Event]) -> None:
+        await events_postgres.append(conn, events, self.eventlog)
+
     async def _tiers_execute(self, conn: Any, sql: str, *params: Any) -> int:
         from axis.store.postgres import numbered
 

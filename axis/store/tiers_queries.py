@@ -2,7 +2,8 @@
 
 Mixed into both backends (tiers_sqlite.py, tiers_postgres.py). Reads are shared SQL with ``?``
 placeholders (PostgreSQL numbers them); the writes differ only in how a transaction's
-connection executes, which each backend's mixin supplies as ``_tiers_execute``.
+connection executes, which each backend's mixin supplies as ``_tiers_execute`` (and how a
+transaction records its delivery-log events, ``_tiers_log``: docs/delivery-log.md).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from axis.eventlog import kinds
+from axis.eventlog.event import Event
 from axis.store.base import OutboxRow
 
 _OPEN = "('queued', 'fetched', 'fail')"
@@ -30,6 +33,10 @@ class TiersQueries:
         raise NotImplementedError
 
     async def _tiers_rows(self, conn: Any, sql: str, *params: Any) -> list[Any]:
+        raise NotImplementedError
+
+    async def _tiers_log(self, conn: Any, events: Sequence[Event]) -> None:
+        """Record ``events`` in the open transaction (its last statement on PostgreSQL)."""
         raise NotImplementedError
 
     async def successors_of(self, agency_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -105,23 +112,50 @@ class TiersQueries:
                 agency_id,
             )
             names = ", ".join(successors) or "nobody"
+            events: list[Event] = []
             for delivery_id, doc_id, message_type in open_rows:
                 for successor, route in successors.items():
-                    await self._tiers_execute(
+                    new_id = str(uuid.uuid4())
+                    created = await self._tiers_execute(
                         conn,
                         "INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, "
                         "created_at, updated_at) SELECT ?, ?, ?, ?, ?, 'queued', ?, ? WHERE NOT "
                         "EXISTS (SELECT 1 FROM deliveries WHERE doc_id = ? AND agency = ?)",
-                        str(uuid.uuid4()), doc_id, successor, message_type, route, at, at,
+                        new_id, doc_id, successor, message_type, route, at, at,
                         doc_id, successor,
                     )  # fmt: skip
+                    if created:
+                        events += substitution_events(
+                            at, doc_id, delivery_id, agency_id, successor, new_id, route
+                        )
                 state = "done" if successors else "fail"
                 await self._tiers_execute(
                     conn,
                     "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
                     state, f"{agency_id} retired; delivered to {names}", at, delivery_id,
                 )  # fmt: skip
+            await self._tiers_log(conn, events)
             return len(open_rows)
+
+
+def substitution_events(
+    at: str,
+    doc_id: str,
+    old_delivery: str,
+    retired: str,
+    successor: str,
+    new_delivery: str,
+    route: str,
+) -> list[Event]:
+    """A waiting delivery handed to a successor (docs/delivery-log.md): ``substituted`` on the
+    retired agency's delivery naming the successor's, then ``routed`` for the new one."""
+    hub = kinds.actor_hub("")
+    return [
+        Event(kinds.SUBSTITUTED, at, doc_id, old_delivery, retired, actor=hub,
+              detail=f"{successor} (delivery {new_delivery})"),
+        Event(kinds.ROUTED, at, doc_id, new_delivery, successor, actor=hub,
+              detail=f"{route or 'no system yet'}; replaces {retired}"),
+    ]  # fmt: skip
 
 
 def _now() -> str:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from axis.eventlog.event import Event
 from axis.store.tiers_queries import TiersQueries
 
 
 class SqliteTiers(TiersQueries):
+    def _log(self, *events: Event) -> None:
+        raise NotImplementedError  # SqliteEvents: chained at the transaction's commit
+
+    async def _tiers_log(self, conn: Any, events: Sequence[Event]) -> None:
+        self._log(*events)
+
     async def _tiers_execute(self, conn: Any, sql: str, *params: Any) -> int:
         cursor = await conn.execute(sql, params)
         return int(cursor.rowcount)

@@ -8,10 +8,14 @@ while the load runs and after it, and checks every family against what it did.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import time
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.hub.conftest import A, B, C, document, package_bytes, status
+from bench import scrape as bench_scrape
+from bench.loadgen import System, receive_until, sdk_frame, send_all
+from tests.hub.conftest import SECRETS, SYSTEM_OF, A, B, C, document, package_bytes, status
 
 N_TO_B, N_TO_C, UNKNOWN, BAD_HMAC, ACKED = 12, 6, 4, 3, 5
 
@@ -88,3 +92,33 @@ async def test_a_scrape_during_and_after_a_load_matches_its_counts(console_hub, 
         await asyncio.sleep(0.2)
     assert value(latest, "axis_delivery_latency_seconds_count") == ACKED
     assert value(latest, "axis_delivery_latency_seconds_bucket", le="+Inf") == ACKED
+
+
+async def test_metrics_count_exactly_what_a_scripted_run_sent_fetched_and_acknowledged(
+    console_hub, pki
+) -> None:
+    """The benches' check (bench/scrape.py) on a load of the benches' generator
+    (bench/loadgen.py): every difference between a scrape before and one after the run is what
+    the generator counted itself, so a bench's figures and the hub's /metrics can be trusted
+    together (it caught the generator counting an acknowledgement twice)."""
+    sender = System(SYSTEM_OF[A], SECRETS[SYSTEM_OF[A]], (A,))
+    receivers = [System(SYSTEM_OF[x], SECRETS[SYSTEM_OF[x]], (x,)) for x in (B, C)]
+    good = [package_bytes(pki, document(A, (B, C))) for _ in range(40)]
+    bad = [package_bytes(pki, document(A, ("000.00.00.H99",))) for _ in range(5)]
+    jobs = [(sender, A, sdk_frame(data)) for data in good + bad]
+
+    before = await bench_scrape.settled(console_hub.endpoint, time.time())
+    sent = await send_all(console_hub.endpoint, jobs, concurrency=8)
+    received = await receive_until(console_hub.endpoint, receivers, 2 * sent.ok, parallel=8)
+    after = await bench_scrape.settled(console_hub.endpoint, time.time())
+
+    assert (sent.ok, sent.errors) == (40, {"5.5.1": 5})
+    assert received.acked == received.fetched == 80
+    load = bench_scrape.LoadCounts(
+        accepted=sent.ok, refused=sent.errors, fetched=received.fetched,
+        acknowledged=received.acked, recipients=2,
+    )  # fmt: skip
+    assert bench_scrape.compare(before, after, load) == []
+    # and the check is not blind: one acknowledgement counted twice is named
+    doubled = dataclasses.replace(load, acknowledged=load.acknowledged + 1)
+    assert any("acknowledged done" in p for p in bench_scrape.compare(before, after, doubled))

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from axis.console.sessions import SESSION_COOKIE, token_hash
 from axis.console.workday import store_time
+from axis.edxml.trace import append_trace
 from tests.console.conftest import OPERATOR, Browserless
 from tests.hub.conftest import A, B, C, document, package_bytes, status
 
@@ -157,6 +158,34 @@ async def test_the_document_page_tells_each_recipients_story(console_hub, browse
     assert "Chờ nhận / waiting" in c_part and "Đã đến" not in c_part
     assert pkg.subject in page
     assert (await browser.get("/console/documents/no-such-id"))[0] == 404
+
+
+async def test_the_document_page_shows_the_hubs_a_package_came_through(
+    console_hub, browser, pki
+) -> None:
+    # Quảng Nam's hub (system 00.47.W00) hands over a package it accepted 3 s ago: its
+    # TraceHeader is the last one (docs/tiers.md "Hops and loops").
+    stamp = (datetime.now() - timedelta(seconds=3)).astimezone().strftime("%Y/%m/%d %H:%M:%S")
+    data = append_trace(package_bytes(pki, document(B, (A,))), "00.47.W00", stamp)
+    reply = await console_hub.client(B).send_edoc(data, B)
+    assert reply["status"] == "OK", reply
+    direct, _ = await _send(console_hub, pki, A, (B,))
+    await browser.login()
+    _, page = await browser.get(f"/console/documents/{reply['DocId']}")
+    rows = re.findall(r'<td class="code">([^<]*)</td><td class="code">([^<]*)</td><td>([^<]*)<',
+                      page.split('id="hops"')[1].split("</table>")[0])  # fmt: skip
+    assert rows[0] == ("00.47.W00", stamp, "TraceHeader")
+    assert rows[1][0] == "vxp.national" and rows[1][2] == "this hub accepted it"
+    assert len(rows) == 2
+    _, page = await browser.get(f"/console/documents/{direct}")
+    hops = page.split('id="hops"')[1].split("</table>")[0]
+    assert "00.47.W00" not in hops and "vxp.national" in hops  # sent here directly
+    # /metrics timed that hop from the TraceHeader (whole seconds: 3 to 4 s here)
+    async with console_hub.session.get(console_hub.endpoint + "/metrics") as response:
+        metrics = await response.text()
+    assert 'axis_hop_latency_seconds_bucket{le="2.0"} 0.0' in metrics
+    assert 'axis_hop_latency_seconds_bucket{le="5.0"} 1.0' in metrics
+    assert "axis_hop_latency_seconds_count 1.0" in metrics
 
 
 async def test_queue_overdue_refusals_directory_and_statistics(console_hub, browser, pki) -> None:

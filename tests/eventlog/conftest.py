@@ -59,6 +59,19 @@ async def cli_json(*argv: str) -> tuple[int, Any]:
     return code, json.loads(out)
 
 
+# Migration 010's guard: UPDATE, DELETE (and on PostgreSQL TRUNCATE) of an event row is refused.
+# Tampering therefore starts with deliberate DDL, as these statements are.
+DROP_GUARD: dict[str, list[str]] = {
+    "sqlite": ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"],
+    "postgres": ["DROP FUNCTION events_append_only() CASCADE"],
+}
+
+
+async def drop_guard(cfg: Config) -> None:
+    """Drop the events table's append-only triggers, as someone set on tampering would."""
+    await raw_sql(cfg, [(sql, ()) for sql in DROP_GUARD[cfg.store.backend]])
+
+
 async def raw_sql(cfg: Config, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
     """Run SQL straight on the store's database, as someone with database access would
     (``?`` placeholders; numbered for PostgreSQL). The last statement's rows."""

@@ -19,7 +19,7 @@ async def test_a_documents_timeline_has_every_transition_with_actor_and_hop(hub,
     assert (kinds.FETCHED, B, "") in seen and (kinds.FETCHED, C, "") in seen
     assert (kinds.ACKNOWLEDGED, B, "done") in seen and (kinds.ACKNOWLEDGED, C, "fail") in seen
     assert seen[-1] == (kinds.STATUS, B, "03")
-    assert all(e.hop == "axis" and e.actor for e in events)
+    assert all(e.hop == "vxp.national" and e.actor for e in events)
     assert events[0].actor == "system:00.00.G22" and events[-1].actor == f"agency:{B}"
     assert events[0].ref == told.document_id
     assert [e.seq for e in events] == sorted(e.seq for e in events)

@@ -88,3 +88,27 @@ async def test_evidence_for_an_unknown_document_is_an_error(hub, hub_cfg, tmp_pa
     config = str(write_config(hub_cfg, tmp_path / "cli.toml"))
     code, _ = await cli("evidence", "no-such-doc", str(tmp_path / "x.zip"), "--config", config)
     assert code == 2 and not (tmp_path / "x.zip").exists()
+
+
+async def test_a_package_another_hub_handed_over_has_evidence_that_verifies(
+    hub, hub_cfg, pki, tmp_path
+) -> None:
+    """The hub stores such a package with its own TraceHeader added (docs/tiers.md), so the
+    stored bytes are not the bytes received: the bundle must still prove them."""
+    from datetime import datetime
+
+    from axis.edxml.trace import append_trace
+    from tests.hub.conftest import A, B, document, package_bytes
+
+    stamp = datetime.now().astimezone().strftime("%Y/%m/%d %H:%M:%S")
+    data = append_trace(package_bytes(pki, document(B, (A,))), "00.47.W00", stamp)
+    reply = await hub.client(B).send_edoc(data, B)
+    assert reply["status"] == "OK", reply
+    stored = await hub.store.document_bytes(str(reply["DocId"]))
+    assert stored != data and b"vxp.national" in (stored or b"")  # this hub's hop added
+    config = str(write_config(hub_cfg, tmp_path / "cli.toml"))
+    out = tmp_path / "forwarded.zip"
+    code, text = await cli("evidence", str(reply["DocId"]), str(out), "--config", config)
+    assert code == 0, text
+    code, report = await cli_json("evidence", "verify", str(out))
+    assert code == 0 and report["ok"], report

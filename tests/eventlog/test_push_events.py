@@ -48,7 +48,7 @@ async def test_push_outcomes_are_chained_events_of_their_document(hub_cfg) -> No
         )
         expired = await store.events_for(ids["expired"][0])
         assert (expired[-1].kind, expired[-1].detail) == (kinds.EXPIRED, "lifetime over")
-        assert expired[-1].actor == "hub:axis"
+        assert expired[-1].actor == "hub:vxp.national"
         report = await verify_store(store, None)
         assert report.ok, report.problems
     finally:

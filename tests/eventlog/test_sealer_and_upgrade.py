@@ -15,7 +15,7 @@ from axis.eventlog.event import Event
 from axis.eventlog.reports import period_bounds, same_working_day
 from axis.eventlog.verify import verify_store
 from axis.store import open_store
-from tests.eventlog.conftest import raw_sql
+from tests.eventlog.conftest import drop_guard, raw_sql
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -58,7 +58,8 @@ async def test_events_from_before_migration_005_are_chained_at_open(hub_cfg) -> 
         await store.add_system("legacy-2", "s")
     finally:
         await store.close()
-    # As a store that ran migrations 001-004 left them: no chain fields yet.
+    # As a store that ran migrations 001-004 left them: no chain fields yet (and no guard).
+    await drop_guard(hub_cfg)
     await raw_sql(hub_cfg, [("UPDATE events SET prev = '', hash = ''", ())])
     store = await open_store(hub_cfg)
     try:

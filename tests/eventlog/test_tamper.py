@@ -15,7 +15,7 @@ from axis.eventlog.chain import chain_hash
 from axis.eventlog.event import CONTENT_FIELDS, Event
 from axis.eventlog.sealer import seal_key, seal_once
 from axis.receipts import ReceiptSigner
-from tests.eventlog.conftest import cli_json, raw_sql, write_config
+from tests.eventlog.conftest import cli_json, drop_guard, raw_sql, write_config
 from tests.eventlog.traffic import story
 
 
@@ -29,6 +29,7 @@ async def _sealed_log(hub, hub_cfg, pki, tmp_path: Path) -> tuple[str, list]:
     assert code == 0 and report["ok"], report
     assert report["seals"] == 1 and report["last_sealed_seq"] == report["head_seq"]
     rows = await raw_sql(hub_cfg, [("SELECT seq, hash FROM events ORDER BY seq", ())])
+    await drop_guard(hub_cfg)  # migration 010: tampering starts with deliberate DDL
     return config, [(int(seq), str(digest)) for seq, digest in rows]
 
 
@@ -164,3 +165,28 @@ async def test_a_rewritten_tail_is_caught_by_the_seal(hub, hub_cfg, pki, tmp_pat
             "what": "seal 1 pinned another hash here: the chain up to this event was rewritten",
         }
     ]
+
+
+async def test_the_database_refuses_to_update_or_delete_an_event_without_ddl(
+    hub, hub_cfg, pki, tmp_path
+) -> None:
+    await story(hub, pki)
+    await hub.store.chain_pending()  # PostgreSQL: every event linked (only linking may update)
+    rows = await raw_sql(hub_cfg, [("SELECT seq FROM events ORDER BY seq", ())])
+    target = int(rows[len(rows) // 2][0])
+    attempts = [
+        ("UPDATE events SET detail = 'forged' WHERE seq = ?", (target,)),
+        ("UPDATE events SET hash = '' WHERE seq = ?", (target,)),
+        ("UPDATE events SET seq = seq + 1000 WHERE seq = ?", (target,)),
+        ("DELETE FROM events WHERE seq = ?", (target,)),
+    ]
+    if hub_cfg.store.backend == "postgres":
+        attempts.append(("TRUNCATE events", ()))
+    for sql, params in attempts:
+        with pytest.raises(Exception, match="append-only"):
+            await raw_sql(hub_cfg, [(sql, params)])
+    after = await raw_sql(hub_cfg, [("SELECT seq, detail, hash FROM events ORDER BY seq", ())])
+    assert len(after) == len(rows) and all(row[2] for row in after)
+    config = str(write_config(hub_cfg, tmp_path / "cli.toml"))
+    code, report = await cli_json("log", "verify", "--config", config)
+    assert code == 0 and report["ok"], report

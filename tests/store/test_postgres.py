@@ -122,8 +122,11 @@ async def test_store_copy_moves_a_sqlite_hub_into_postgresql(
     sqlite_path = str(tmp_path / "axis.db")
     assert isinstance(store, PostgresStore)
     async with store.transaction() as conn:  # the fixture seeded the target: empty it
+        # (events are append-only, migration 010: emptying them takes deliberate DDL)
+        await conn.execute("ALTER TABLE events DISABLE TRIGGER events_no_delete")
         for table in ("events", "systems", "agencies"):
             await conn.execute(f"DELETE FROM {table}")
+        await conn.execute("ALTER TABLE events ENABLE TRIGGER events_no_delete")
     counts = await copy_sqlite_to_postgres(sqlite_path, store, say=lambda _: None)
     assert counts["documents"] == 2 and counts["events"] == events
     assert await store.count_events() == events
