@@ -72,6 +72,21 @@ async def test_a_large_package_is_pushed_in_chunks_byte_identical(
     await manager.close()
 
 
+async def test_a_package_stored_with_a_hop_added_is_signed_for_the_bytes_actually_pushed(
+    store: Store, receiver: Receiver
+) -> None:
+    # A package that came through another hub is stored with this hub's TraceHeader, while
+    # its sha256 stays the received bytes' (the dedupe key): the signature must cover the body.
+    doc, deliveries = new_document()
+    doc = replace(doc, data=doc.data.replace(b"</edXML>", b"<hop/></edXML>"))
+    await store.save_incoming(doc, deliveries)
+    manager = queue_manager(store, {PUSHED: http_push(receiver)}, ManualClock())
+    assert await settle(manager) == 1
+    assert receiver.stored[deliveries[0].id] == doc.data
+    assert (await states(store))[deliveries[0].id][0] == "done"
+    await manager.close()
+
+
 async def test_an_endpoint_that_is_down_is_retried_on_the_schedule_then_delivered(
     store: Store, receiver: Receiver
 ) -> None:
