@@ -9,17 +9,21 @@ import json
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
+import aiohttp
 import pytest
 
 from adapters.vxp.client import VxpClient
 from axis.delivery.signing import sign_push
+from axis.directory import network
 from axis.edxml import load, parse
 from axis.edxml.trace import append_trace
+from axis.pki import devpki
 from axis.pki.trust import TrustStore
 from axis.pki.xmldsig import verify
 from tests.hub.conftest import document, package_bytes, status
-from tests.tiers.conftest import Network, eventually
+from tests.tiers.conftest import Network, eventually, hub_processes
 
 SENDER = "000.24.31.H47"  # a commune of Quảng Nam
 MINISTRY = "000.00.00.G22"  # the Government Office, on the national hub
@@ -215,3 +219,39 @@ async def test_a_package_the_province_refuses_reaches_its_sender_as_failed_with_
 
     row = await eventually(refused, timeout_s=30)
     assert "5.5.1" in row["sendStatusDesc"], row  # the province's own code, seen by the sender
+
+
+async def test_pushes_a_province_does_not_accept_are_held_not_failed_until_the_secret_is_fixed(
+    network_dir: tuple[Path, list[network.HubPlan]],
+) -> None:
+    base, plans = network_dir
+    hubs = hub_processes(base, plans, down="push")
+    national = hubs["national"]
+    h41_url = f'url = "{hubs["h41"].endpoint}/bridge/push"'
+    right = national.extra_config
+    national.extra_config = right.replace(h41_url, f'{h41_url}\nsecret = "not-the-secret"')
+    systems = {e["system_id"]: e for e in json.loads((base / "demo" / "systems.json").read_text())}
+    try:
+        for hub in hubs.values():
+            hub.start()
+        async with aiohttp.ClientSession() as session:
+            net = Network(base, hubs, systems, devpki.DevPki(base / "demo" / "pki"), session, plans)
+            sender = net.client(net.system_of(MINISTRY))
+            await sender.send_edoc(
+                package_bytes(net.pki, document(MINISTRY, (OTHER_PROVINCE,))), MINISTRY
+            )
+
+            async def held() -> dict[str, str] | None:
+                rows = [r for r in await sender.sent_list() if r["toCode"] == OTHER_PROVINCE]
+                return rows[0] if rows and "did not accept" in rows[0]["sendStatusDesc"] else None
+
+            row = await eventually(held, timeout_s=30)
+            assert row["sendStatus"] == "queued" and row["sendStatusDesc"].startswith("4.9.3")
+            national.stop()
+            national.extra_config = right  # the operator fixes the secret
+            national.start()
+            [arrived] = await eventually(lambda: _exactly(net, OTHER_PROVINCE, 1), timeout_s=60)
+            assert arrived["from"] == MINISTRY
+    finally:
+        for hub in hubs.values():
+            hub.stop()
