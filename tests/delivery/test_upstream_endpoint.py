@@ -125,3 +125,24 @@ async def test_while_the_upstream_is_down_the_sender_sees_where_it_waits_and_ret
         "4.9.3 delivery.endpoint-unavailable: waiting at 00.47.W00 for national" in row.last_error
     )
     await queue.close()
+
+
+async def test_a_forward_leased_by_a_node_that_died_goes_again_after_the_short_hub_lease(
+    store: Store, national: str, pki: devpki.DevPki
+) -> None:
+    cfg = province(national)
+    data = package_bytes(pki, document(SENDER, (MINISTRY,)))
+    _, [delivery] = await accept_for_upstream(store, data, (MINISTRY,))
+    clock = ManualClock()
+    queue = manager(store, cfg, clock)
+    lease_s = queue.endpoints[ROUTE].policy.lease_s
+    # a node took it under the hub hop's lease and was SIGKILLed before any outcome
+    [taken] = await store.push_take(ROUTE, iso(clock.now()), iso(clock.now() + lease_s), 10)
+    assert taken.delivery_id == delivery and lease_s == cfg.upstream.lease_s == 30.0
+    clock.advance(lease_s - 1)
+    assert await settle(queue) == 0  # still leased
+    clock.advance(2)
+    assert await settle(queue) == 1  # not delivery.lease_s (300 s) later
+    [row] = [r for r in await store.list_sent(PROVINCE_SYSTEM) if r.delivery_id == delivery]
+    assert row.state == "done" and row.last_error.startswith("forwarded to national")
+    await queue.close()
