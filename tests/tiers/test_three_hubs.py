@@ -36,6 +36,7 @@ async def _inbox(net: Network, agency: str, message_type: str = "edoc") -> list[
     return [r for r in rows if r["to"] == agency]
 
 
+@pytest.mark.parametrize("net", ["pull", "push"], indirect=True)
 async def test_one_package_reaches_three_tiers_once_and_six_statuses_come_back(
     net: Network,
 ) -> None:
