@@ -51,8 +51,9 @@ class HubPushAdapter(HttpPushAdapter):
         rest.setdefault("timeout_s", max(1.0, lease - LEASE_MARGIN_S))
         if float(rest["timeout_s"]) >= lease:
             raise ConfigError(f"{where}.timeout_s must be shorter than lease_s ({lease})")
-        base = HttpPushAdapter.from_settings(rest)
-        adapter = cls(base.system_id, base.url, base._secret, float(rest["timeout_s"]))
+        base = HttpPushAdapter.from_settings(rest)  # url, secret, timeout_s checked there
+        secret = str(rest.get("secret", ""))
+        adapter = cls(base.system_id, base.url, secret, float(rest["timeout_s"]))
         adapter.hop = HopSettings(**hop)
         return adapter
 
