@@ -131,6 +131,11 @@ class UpstreamConfig:
     poll_interval_s: float = 2.0  # how often the bridge lists what waits upstream
     retry_max_s: float = 60.0  # backoff ceiling while the upstream is down
     sync_interval_s: float = 300.0  # directory sync (registerAgency + getAgenciesList)
+    # Forwarding up runs in the queue manager (endpoint upstream:<name>): packages sent up at
+    # once, and seconds one forward stays leased (short: a resend is deduplicated upstream, so
+    # a restarted hub resends what it held within this; docs/decisions.md).
+    max_in_flight: int = 16
+    lease_s: float = 30.0
 
 
 @dataclass(frozen=True)

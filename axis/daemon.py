@@ -81,10 +81,11 @@ class Daemon:
         return daemon
 
     async def _start_delivery(self) -> None:
-        """The queue manager, when any connected system is delivered by push (docs/delivery.md);
-        each push system's adapter is built (and its settings checked) here, at start."""
+        """The queue manager, when any connected system is delivered by push (docs/delivery.md)
+        or packages are forwarded up (docs/tiers.md); each adapter is built (and its settings
+        checked) here, at start. Each commit wakes it (no wait for a poll)."""
         pushed = push_systems(self.cfg)
-        if not pushed:
+        if not pushed and not self.cfg.upstream.url:
             return
         secrets = {system_id: await self.store.get_secret(system_id) or "" for system_id in pushed}
         try:
@@ -92,7 +93,9 @@ class Daemon:
         except BaseException:
             await self.close()
             raise
-        self.queue = QueueManager(self.store, self.cfg.delivery, adapters)
+        policies = registry.policies_for(self.cfg, adapters)
+        self.queue = QueueManager(self.store, self.cfg.delivery, adapters, policies=policies)
+        self.pipeline.committed.append(self.queue.wake)
         self.spawn("queue-manager", self.queue.run)
 
     def _start_sealer(self) -> None:

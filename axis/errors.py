@@ -662,6 +662,12 @@ _ENTRIES: tuple[Code, ...] = (
         404,
     ),
     Code(
+        "5.8.18",
+        "bridge.bad-push-signature",
+        "POST /bridge/push must be signed by this hub's upstream with this hub's secret there (docs/tiers.md); the detail says what failed.",
+        401,
+    ),
+    Code(
         "4.8.1",
         "console.login-throttled",
         "Too many failed logins for this operator name recently; wait the Retry-After delay, then try again.",

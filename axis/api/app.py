@@ -21,6 +21,7 @@ from axis.api.body import BODY_TIMEOUTS, BodyTimeouts, check_declared
 from axis.api.connections import PeerGuard
 from axis.api.limits import SHARE_RETRY_AFTER_S, SystemShares
 from axis.api.responses import fail_for, ok
+from axis.bridge import receive as bridge_receive
 from axis.config import Config
 from axis.daemon import Daemon
 from axis.errors import AxisError, Rejected, StoreUnavailable
@@ -199,6 +200,7 @@ def create_app(cfg: Config) -> web.Application:
     app.router.add_get("/openapi.json", openapi.serve)
     app.router.add_get("/stats", stats)
     gateway.mount(app, cfg)  # the provincial gateway's REST dialect (docs/gateway.md)
+    bridge_receive.mount(app, lambda request: request.app[DAEMON])  # POST /bridge/push
     expect = expect_within(cfg.intake.max_body_bytes)
     app.router.add_post("/{operation}", dispatch, expect_handler=expect)
     app.router.add_route("*", "/{tail:.*}", unknown)

@@ -21,6 +21,8 @@ from axis.api.responses import ok
 from axis.config import push_systems
 from axis.daemon import Daemon
 from axis.errors import Rejected
+from axis.eventlog import kinds
+from axis.eventlog.event import Event
 from axis.intake.statuses import NAMES
 from axis.store.base import BlobReader, InboxRow, SentRow
 
@@ -171,13 +173,26 @@ async def update_status(daemon: Daemon, caller: Caller, request: web.Request) ->
     if status not in ("done", "fail"):
         raise Rejected("5.1.5", f"XroadVnpt-status must be done or fail, got {status!r}.")
     error = caller.params.get("error", "") if status == "fail" else ""
-    await acknowledge(daemon, caller.system_id, delivery_id, status == "done", error)
+    changed = await acknowledge(daemon, caller.system_id, delivery_id, status == "done", error)
+    forwarded = caller.params.get("forwarded", "")  # a hub that pulled it: its DocId there
+    if changed and status == "done" and forwarded:
+        await record_forwarded(daemon, caller.system_id, delivery_id, forwarded)
     return ok()
+
+
+async def record_forwarded(daemon: Daemon, hub: str, delivery_id: str, hub_doc_id: str) -> None:
+    """A lower hub pulled the delivery and committed it: the hop, as the push down records it
+    (docs/tiers.md)."""
+    row = await own_delivery(daemon, hub, delivery_id)
+    detail = f"forwarded to {hub} (DocId {hub_doc_id[:100]} there)"
+    event = Event(kinds.FORWARDED, doc_id=row.doc_id, delivery_id=row.delivery_id,
+                  agency=row.agency, system_id=hub, actor=kinds.actor_system(hub), detail=detail)  # fmt: skip
+    await daemon.store.record_event(event)
 
 
 async def acknowledge(
     daemon: Daemon, system_id: str, delivery_id: str, done: bool, error: str = ""
-) -> None:
+) -> bool:
     """The recipient's transport acknowledgement (every door acknowledges here): done is final
     and a repeated done is idempotent; a fail after done is 5.1.10."""
     row = await own_delivery(daemon, system_id, delivery_id)
@@ -187,6 +202,7 @@ async def acknowledge(
     if changed:
         log.info("acked" if done else "ack failed", doc_id=row.doc_id,
                  delivery_id=row.delivery_id, sender=row.from_agency, recipient=row.agency)  # fmt: skip
+    return changed
 
 
 def _sent_row(row: SentRow) -> dict[str, str]:

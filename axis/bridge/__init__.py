@@ -1,10 +1,12 @@
 """The bridge: a provincial (or lower) hub's link to its upstream hub (docs/tiers.md).
 
 Runs as daemon background tasks (Daemon.spawn) on a hub whose config has [upstream] url:
-- ``bridge-up``: forwards what is routed ``upstream:<name>`` (outbound.py, through the
-  ``upstream`` delivery adapter, axis/delivery/upstream.py);
 - ``bridge-down``: pulls what the upstream holds for this hub's agencies (inbound.py);
 - ``bridge-sync``: keeps the directory in step with the upstream (sync.py).
+Forwarding up is not a loop of its own: deliveries routed ``upstream:<name>`` are push
+deliveries of the one queue manager (axis/delivery/queue.py, through the ``upstream`` adapter,
+axis/delivery/upstream.py). When the upstream pushes down instead (its ``hub-push`` adapter),
+``POST /bridge/push`` takes the package (receive.py); the pull loop then finds nothing.
 Each loop survives an unreachable upstream (it logs, backs off and retries); nothing it has
 accepted is lost because everything it owes is in the store.
 """
@@ -20,10 +22,8 @@ import aiohttp
 from adapters.vxp.client import VxpClient, VxpError
 from axis import logs
 from axis.bridge.inbound import Inbox
-from axis.bridge.outbound import Outbox
 from axis.bridge.sync import sync_once
 from axis.config import UpstreamConfig
-from axis.delivery.upstream import UpstreamAdapter
 from axis.directory import UPSTREAM_PREFIX
 from axis.errors import AxisError
 
@@ -36,19 +36,11 @@ log = logs.get("axis.bridge")
 def start(daemon: Daemon) -> None:
     """Spawn the bridge's loops on ``daemon`` (a hub with [upstream] url)."""
     cfg = daemon.cfg
-    adapter = UpstreamAdapter.from_settings(cfg)
-    outbox = Outbox(daemon.store, adapter)
-
-    async def up() -> None:
-        try:
-            await outbox.run()
-        finally:
-            await adapter.close()
 
     async def down() -> None:
         async with aiohttp.ClientSession() as session:
             client = _client(cfg.upstream, session)
-            inbox = Inbox(daemon.pipeline, client, UPSTREAM_PREFIX + cfg.upstream.name)
+            inbox = Inbox(daemon.pipeline, client, UPSTREAM_PREFIX + cfg.upstream.name, cfg.hub_id)
             await _every(cfg.upstream.poll_interval_s, cfg.upstream.retry_max_s, inbox.pass_once)
 
     async def sync() -> None:
@@ -62,7 +54,6 @@ def start(daemon: Daemon) -> None:
 
             await _every(cfg.upstream.sync_interval_s, cfg.upstream.retry_max_s, once)
 
-    daemon.spawn("bridge-up", up)
     daemon.spawn("bridge-down", down)
     daemon.spawn("bridge-sync", sync)
 

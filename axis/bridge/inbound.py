@@ -8,6 +8,8 @@ refuses is acknowledged ``fail`` with its code and reason, which the upstream sh
 sender. If the store cannot write (4.7.1) nothing is acknowledged: the upstream keeps it and
 the next pass tries again. A crash between the commit and the ack is harmless: the next pass
 fetches the same bytes, the intake's dedupe answers with the stored document, and the ack goes.
+The ``done`` carries ``forwarded`` = this hub's DocId, so the upstream records the hop as a
+``forwarded`` event, as it does when it pushes down (docs/tiers.md, docs/delivery-log.md).
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ MESSAGE_TYPES = ("edoc", "status")
 
 
 class Inbox:
-    def __init__(self, pipeline: Pipeline, client: VxpClient, route: str) -> None:
+    def __init__(self, pipeline: Pipeline, client: VxpClient, route: str, hub_id: str) -> None:
         self.pipeline = pipeline
         self.client = client
         self.route = route  # "upstream:<name>": the caller the intake sees
+        self.hub_id = hub_id
         self._refused: set[str] = set()  # acked fail upstream; not fetched again this run
 
     async def pass_once(self) -> int:
@@ -57,9 +60,10 @@ class Inbox:
                 "bridge: refused from upstream", upstream_doc=doc_id, code=refused.code.code
             )
             return 0
-        await self.client.update_status(doc_id, True)  # after the commit, never before
-        log.info("bridge: stored from upstream", upstream_doc=doc_id,
-                 doc_id=ctx.doc_id or (ctx.duplicate_of.id if ctx.duplicate_of else ""))  # fmt: skip
+        local = ctx.doc_id or (ctx.duplicate_of.id if ctx.duplicate_of else "")
+        params = {"docid": doc_id, "status": "done", "forwarded": local}
+        await self.client.call("updateStatus", params, b"{}")  # after the commit, never before
+        log.info("bridge: stored from upstream", upstream_doc=doc_id, doc_id=local)
         return 1
 
 

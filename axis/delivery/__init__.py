@@ -41,6 +41,8 @@ class Result:
     outcome: Outcome
     detail: str = ""
     retry_after_s: float | None = None
+    # DELIVERED to another hub (a hub hop, docs/tiers.md): its id; the hop is recorded.
+    forwarded_to: str = ""
 
 
 async def _nothing() -> bytes:
@@ -59,7 +61,10 @@ class Outbound:
     message_type: str
     attempt: int
     size: int = 0
-    sha256: str = ""  # hex SHA-256 of the stored bytes (read() returns exactly those)
+    # hex SHA-256 of the package as received (its dedupe key); a package that came through
+    # another hub is stored with this hub's TraceHeader added, so an adapter that needs the
+    # hash of what it sends computes it (http_push.py does).
+    sha256: str = ""
     from_agency: str = ""  # the sending agency (an adapter forwarding by SDK needs it)
     accepted_at: str = ""  # when the hub accepted the package (ISO-8601 UTC)
     source: Callable[[], Awaitable[bytes | BlobReader]] = field(
@@ -84,6 +89,16 @@ class Outbound:
             yield piece
 
 
+@dataclass(frozen=True)
+class HopSettings:
+    """An adapter that hands packages to another hub (upstream, hub-push) exposes these as
+    ``hop``: the queue manager then drives its endpoint with a hub hop's Policy (queue.py)."""
+
+    max_in_flight: int
+    lease_s: float
+    retry_max_s: float
+
+
 class Adapter(Protocol):
     name: ClassVar[str]
 
@@ -95,4 +110,4 @@ class Adapter(Protocol):
     async def close(self) -> None: ...
 
 
-__all__ = ["ENTRY_POINT_GROUP", "Adapter", "Outbound", "Outcome", "Result"]
+__all__ = ["ENTRY_POINT_GROUP", "Adapter", "HopSettings", "Outbound", "Outcome", "Result"]

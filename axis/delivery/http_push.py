@@ -3,14 +3,16 @@
 Registered as entry point ``http-push`` in the group ``axis.delivery`` (pyproject.toml).
 Settings (``[delivery.systems."ID"]``): ``url`` (required, http or https), ``secret`` (the
 key that signs; default: the system's SDK secret, filled in by the queue manager),
-``timeout_s`` (default 60). The request: the package's exact bytes as the body, headers
-signed as axis/delivery/signing.py says. The endpoint answers only after its own commit:
+``timeout_s`` (default 60). The request: the package's exact stored bytes as the body, headers
+signed as axis/delivery/signing.py says, ``hash-file`` computed over the bytes sent and ``from``
+the sending agency. The endpoint answers only after its own commit:
 2xx delivered; 408, 429, 5xx and network errors temporary (Retry-After honoured); any other
 4xx permanent (docs/delivery.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -58,26 +60,28 @@ class HttpPushAdapter:
     async def deliver(self, item: Outbound) -> Result:
         if not self._secret:
             return Result(Outcome.PERMANENT, f"no secret to sign with for system {item.route}")
-        headers = sign_push(
-            self._secret,
-            {
-                "systemid": item.route,
-                "docid": item.delivery_id,
-                "to": item.agency,
-                "messagetype": item.message_type,
-                "attempt": str(item.attempt),
-                "hash-file": item.sha256,
-            },
-            datetime.now(UTC),
-        )
+        body, digest = await _body(item)
+        params = {
+            "systemid": item.route,
+            "docid": item.delivery_id,
+            "to": item.agency,
+            "messagetype": item.message_type,
+            "attempt": str(item.attempt),
+            "hash-file": digest,
+        }
+        if item.from_agency:
+            params["from"] = item.from_agency
+        headers = sign_push(self._secret, params, datetime.now(UTC))
         headers["Content-Type"] = "application/octet-stream"
-        body: Any = await item.read() if item.size <= INLINE_UP_TO else item.chunks()
         try:
             async with self._client().post(self.url, data=body, headers=headers) as reply:
                 text = (await reply.content.read(1000)).decode("utf-8", "replace")
-                return classify(reply.status, text, reply.headers.get("Retry-After"))
+                return self.classify(reply.status, text, reply.headers.get("Retry-After"))
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             return Result(Outcome.TEMPORARY, f"no answer from {self.url}: {exc!r}"[:500])
+
+    def classify(self, status: int, text: str, retry_after: str | None) -> Result:
+        return classify(status, text, retry_after)
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -87,6 +91,19 @@ class HttpPushAdapter:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+async def _body(item: Outbound) -> tuple[Any, str]:
+    """The body to send and the SHA-256 it is signed with: always of the bytes actually sent
+    (a package that came through another hub is stored with this hub's TraceHeader, so the
+    stored hash of the received bytes would not match). A large one is read twice, in chunks."""
+    if item.size <= INLINE_UP_TO:
+        data = await item.read()
+        return data, hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    async for piece in item.chunks():
+        digest.update(piece)
+    return item.chunks(), digest.hexdigest()
 
 
 def classify(status: int, text: str, retry_after: str | None) -> Result:

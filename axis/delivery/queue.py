@@ -19,6 +19,14 @@ A circuit breaker per endpoint opens after ``circuit_failures`` consecutive temp
 after ``circuit_open_s`` (half-open), and closes on its success. Memory stays flat: at most a
 page per endpoint is read at a time, and only in-flight deliveries are held. Time comes from
 a Clock (clock.py), so tests move through hours of backoff without sleeping.
+
+Hub hops are endpoints like any other (docs/tiers.md "The bridge"): ``upstream:<name>`` on a
+provincial hub (the upstream adapter) and a provincial hub pushed down to (hub-push). An
+endpoint may carry its own Policy (in-flight limit, lease, backoff, circuit open time): hub
+hops use a short lease and a short backoff (docs/decisions.md "Short leases for hub hops"). A
+DELIVERED Result naming ``forwarded_to`` closes the delivery as ``forwarded`` (the hop is
+recorded) instead of ``pushed``. ``wake(routes)`` starts a round at once: the intake calls it
+right after a commit, so a new delivery does not wait for the next poll.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from axis import logs
@@ -41,6 +49,30 @@ log = logs.get("axis.delivery")
 INLINE_UP_TO = 4 << 20
 # Seconds between sweeps that expire, in bulk, deliveries an open circuit kept from trying.
 EXPIRY_SWEEP_S = 60.0
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How the queue manager drives one endpoint; by default [delivery]'s settings."""
+
+    max_in_flight: int
+    lease_s: float
+    backoff_s: tuple[float, ...]
+    circuit_open_s: float
+
+    @classmethod
+    def default(cls, cfg: DeliveryConfig) -> Policy:
+        return cls(
+            cfg.max_in_flight_per_endpoint, cfg.lease_s, tuple(cfg.backoff_s), cfg.circuit_open_s
+        )
+
+    @classmethod
+    def hop(cls, max_in_flight: int, lease_s: float, retry_max_s: float) -> Policy:
+        """A hub hop: backoff doubling from 1 s up to retry_max_s, probed as often."""
+        steps = [1.0]
+        while steps[-1] < retry_max_s:
+            steps.append(min(steps[-1] * 2, retry_max_s))
+        return cls(max_in_flight, lease_s, tuple(min(s, retry_max_s) for s in steps), retry_max_s)
 
 
 @dataclass
@@ -86,6 +118,7 @@ class Endpoint:
     system_id: str
     adapter: Adapter
     circuit: Circuit
+    policy: Policy
     in_flight: int = 0
     # Nothing more was due at the last look: skip until this time (saves empty queries).
     quiet_until: float = 0.0
@@ -100,20 +133,21 @@ class QueueManager:
         adapters: Mapping[str, Adapter],
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        policies: Mapping[str, Policy] | None = None,
     ) -> None:
         self.store = store
         self.cfg = cfg
         self.clock = clock or SystemClock()
         self.rng = rng or random.Random()
-        self.endpoints = {
-            system_id: Endpoint(
-                system_id, adapter, Circuit(cfg.circuit_failures, cfg.circuit_open_s)
-            )
-            for system_id, adapter in adapters.items()
-        }
+        self.endpoints = {}
+        for system_id, adapter in adapters.items():
+            policy = (policies or {}).get(system_id) or Policy.default(cfg)
+            circuit = Circuit(cfg.circuit_failures, policy.circuit_open_s)
+            self.endpoints[system_id] = Endpoint(system_id, adapter, circuit, policy)
         self.tasks: set[asyncio.Task[None]] = set()
         self._order = list(self.endpoints)
         self._next_sweep = 0.0
+        self._woken = asyncio.Event()
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -125,16 +159,28 @@ class QueueManager:
                     await self.run_once()
                 except StoreUnavailable as exc:
                     log.warning("queue manager: store unavailable", error=str(exc))
-                if self.tasks:
-                    await asyncio.wait(
-                        self.tasks,
-                        timeout=self.cfg.poll_interval_s,
-                        return_when=asyncio.FIRST_COMPLETED,
-                    )
-                else:
-                    await self.clock.sleep(self.cfg.poll_interval_s)
+                await self._idle()
         finally:
             await self.close()
+
+    async def _idle(self) -> None:
+        """Until a delivery in flight ends, wake() is called, or the poll interval passes."""
+        woken = asyncio.ensure_future(self._woken.wait())
+        sleeper = (
+            None
+            if self.tasks
+            else asyncio.ensure_future(self.clock.sleep(self.cfg.poll_interval_s))
+        )
+        waiting = {*self.tasks, woken, *([sleeper] if sleeper else [])}
+        try:
+            await asyncio.wait(
+                waiting, timeout=self.cfg.poll_interval_s, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            for helper in (woken, sleeper):
+                if helper is not None:
+                    helper.cancel()
+        self._woken.clear()
 
     async def run_once(self) -> int:
         """Take due deliveries for every endpoint with room and start them; how many started."""
@@ -152,7 +198,7 @@ class QueueManager:
         for endpoint in awake:
             if free_global <= 0:
                 break
-            free = min(self.cfg.max_in_flight_per_endpoint - endpoint.in_flight, free_global)
+            free = min(endpoint.policy.max_in_flight - endpoint.in_flight, free_global)
             room = endpoint.circuit.capacity(now, min(free, share), endpoint.in_flight)
             if room > 0:
                 limit = min(room, self.cfg.page_size)
@@ -161,7 +207,7 @@ class QueueManager:
         # All endpoints' pages at once: on SQLite they share one group commit.
         pages = await asyncio.gather(
             *(
-                self.store.push_take(e.system_id, iso(now), iso(now + self.cfg.lease_s), limit)
+                self.store.push_take(e.system_id, iso(now), iso(now + e.policy.lease_s), limit)
                 for e, limit in asks
             )
         )
@@ -207,10 +253,13 @@ class QueueManager:
             with contextlib.suppress(Exception):
                 await endpoint.adapter.close()
 
-    def wake(self) -> None:
-        """Something new may be due (e.g. a release): look at every endpoint next round."""
-        for endpoint in self.endpoints.values():
-            endpoint.quiet_until = 0.0
+    def wake(self, routes: Iterable[str] | None = None) -> None:
+        """Something new may be due (a commit, a release): look at these endpoints (all when
+        None) in a round that starts now."""
+        for key in self.endpoints if routes is None else routes:
+            if (endpoint := self.endpoints.get(key)) is not None:
+                endpoint.quiet_until = 0.0
+                self._woken.set()
 
     # -- one delivery ---------------------------------------------------------------------
 
@@ -284,7 +333,10 @@ class QueueManager:
             level = log.warning if before == "closed" else log.info
             level("push circuit", endpoint=endpoint.system_id, state=changed)
         if result.outcome is Outcome.DELIVERED:
-            await self.store.push_done(row.delivery_id, row.route, result.detail[:500])
+            if result.forwarded_to:  # a hub took it: the hop is recorded (docs/tiers.md)
+                await self.store.push_forwarded(row.delivery_id, row.route, result.detail[:500])
+            else:
+                await self.store.push_done(row.delivery_id, row.route, result.detail[:500])
             self._count(endpoint, "delivered")
             return
         if result.outcome is Outcome.PERMANENT:
@@ -293,15 +345,20 @@ class QueueManager:
             self._count(endpoint, "refused")
             log.warning("push refused", delivery_id=row.delivery_id, detail=result.detail)
             return
-        wait = self.backoff(row.attempts, result.retry_after_s)
+        wait = self.backoff(row.attempts, result.retry_after_s, endpoint.policy.backoff_s)
         next_at = min(now + wait, expires)
         reason = f"4.9.3 delivery.endpoint-unavailable: {result.detail}"[:1000]
         await self.store.push_retry(row.delivery_id, iso(next_at), reason)
         self._count(endpoint, "retried")
 
-    def backoff(self, failures_before: int, retry_after_s: float | None = None) -> float:
+    def backoff(
+        self,
+        failures_before: int,
+        retry_after_s: float | None = None,
+        schedule: Sequence[float] | None = None,
+    ) -> float:
         """Seconds to wait after the (failures_before + 1)-th temporary failure."""
-        schedule = self.cfg.backoff_s
+        schedule = schedule or self.cfg.backoff_s
         base = float(schedule[min(failures_before, len(schedule) - 1)])
         wait = base * (1 + self.cfg.jitter * self.rng.uniform(-1.0, 1.0))
         return max(wait, retry_after_s or 0.0)

@@ -1,8 +1,10 @@
 """Delivery adapters by name: the ``axis.delivery`` entry points, and each push system's adapter.
 
 ``adapters_for(cfg)`` builds one adapter per push system from its ``[delivery.systems."ID"]``
-table (the adapter validates its own settings and raises ConfigError); the hub does it at
-start, ``axis check-config`` does it to show them.
+table (the adapter validates its own settings and raises ConfigError), plus, on a hub with
+[upstream] url, the ``upstream`` adapter under ``upstream:<name>`` (forwarding up is a push
+endpoint of the same queue manager, docs/tiers.md); the hub does it at start, ``axis
+check-config`` does it to show them. ``policies_for`` gives hub hops their own Policy.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from axis.config import Config, push_systems
-from axis.delivery import ENTRY_POINT_GROUP, Adapter
+from axis.delivery import ENTRY_POINT_GROUP, Adapter, HopSettings
+from axis.delivery.queue import Policy
 from axis.errors import ConfigError
 
 DEFAULT_ADAPTER = "http-push"
@@ -47,7 +50,22 @@ def adapters_for(cfg: Config, secrets: Mapping[str, str] | None = None) -> dict[
         if not given.get("secret") and secrets and secrets.get(system_id):
             given["secret"] = secrets[system_id]
         built[system_id] = build(system_id, given)
+    if cfg.upstream.url:
+        from axis.delivery.upstream import UpstreamAdapter
+
+        upstream = UpstreamAdapter(cfg)
+        built[upstream.route] = upstream
     return built
+
+
+def policies_for(cfg: Config, adapters: Mapping[str, Adapter]) -> dict[str, Policy]:
+    """A hub hop's Policy for every adapter that hands packages to another hub."""
+    found = {}
+    for key, adapter in adapters.items():
+        hop = getattr(adapter, "hop", None)
+        if isinstance(hop, HopSettings):
+            found[key] = Policy.hop(hop.max_in_flight, hop.lease_s, hop.retry_max_s)
+    return found
 
 
 def describe(cfg: Config) -> list[str]:

@@ -6,7 +6,8 @@ new. Every parameter travels in an ``XroadVnpt-*`` header and inside the compact
 ``XroadVnpt-sign-header``; ``XroadVnpt-hash-header`` is its HMAC-SHA256 (lowercase hex).
 The signed parameters: ``systemid`` (the receiving system), ``docid`` (the delivery id, what
 pull would list), ``to`` (the recipient agency), ``messagetype``, ``attempt``, ``hash-file`` (the body's
-SHA-256 in plain lowercase hex) and ``timestamp`` (the SDK's format, in UTC). The endpoint
+SHA-256 in plain lowercase hex) and ``timestamp`` (the SDK's format, in UTC); ``from`` (the
+sending agency) when known. The endpoint
 checks the HMAC over the header's exact bytes, that every parameter header equals its signed
 value, the timestamp window, and the body against hash-file; a replayed request can only
 deliver the same package again, which the endpoint stores once (idempotent by DocumentId).
@@ -37,8 +38,10 @@ def push_timestamp(moment: datetime) -> str:
 
 
 def sign_push(secret: str, params: Mapping[str, str], moment: datetime) -> dict[str, str]:
-    """The request headers for one push: parameters, sign-header, its HMAC."""
+    """The request headers for one push: parameters, sign-header, its HMAC. Parameters beyond
+    SIGNED (``from``: the sending agency) are signed too."""
     signed = {PREFIX + name: params[name] for name in SIGNED if name != "timestamp"}
+    signed.update({PREFIX + k: v for k, v in params.items() if k not in SIGNED})
     signed[PREFIX + "timestamp"] = push_timestamp(moment)
     sign_header = json.dumps(signed, separators=(",", ":"), ensure_ascii=False)
     digest = hmac.new(secret.encode(), sign_header.encode(), hashlib.sha256).hexdigest()

@@ -3,7 +3,10 @@ command. Seeds the three hubs under hub.data_dir (axis/directory/network.py), st
 child ``axis serve`` on its own loopback port (hub.listen's port for the national hub, the next
 two for Quảng Nam H47 and Nghệ An H41; port 0 = free ports), waits for every /healthz, and stops
 them together on Ctrl-C or SIGTERM; if one hub dies the others are stopped too. Ports already
-in use are refused before anything starts (a hub left running there would answer for them)."""
+in use are refused before anything starts (a hub left running there would answer for them). The
+national hub pushes down to the provinces (``push_down``: hub-push to each province's
+/bridge/push, docs/tiers.md "Down by push"); the provinces forward up through their queue
+manager."""
 
 from __future__ import annotations
 
@@ -75,7 +78,8 @@ def run(cfg: Config, first_port: int, banner: Callable[[str], None]) -> int:
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         for plan in plans:
-            children[plan.name] = _start(plan, pki_dir, cfg.log.level)
+            extra = push_down(plans) if plan.name == network.NATIONAL else ""
+            children[plan.name] = _start(plan, pki_dir, cfg.log.level, extra)
         for plan in plans:
             _wait_healthy(plan, children[plan.name])
         banner(_banner(base, plans))
@@ -90,10 +94,32 @@ def run(cfg: Config, first_port: int, banner: Callable[[str], None]) -> int:
     return 1 if died and not stopping else 0
 
 
-def _start(plan: network.HubPlan, pki_dir: Path, log_level: str) -> subprocess.Popen[bytes]:
+def push_down(plans: list[network.HubPlan], **settings: float) -> str:
+    """The national hub's config tables that push down to every provincial hub of ``plans``
+    (each province's connection centre, in push mode with the hub-push adapter; ``settings``:
+    more hub-push keys, e.g. lease_s)."""
+    lines = []
+    for plan in plans:
+        upstream = plan.config.get("upstream")
+        if upstream:
+            lines += [
+                f'[delivery.systems."{upstream["system_id"]}"]',
+                'mode = "push"',
+                'adapter = "hub-push"',
+                f'url = "{plan.endpoint}/bridge/push"',
+                *(f"{key} = {value}" for key, value in settings.items()),
+                "",
+            ]
+    return "\n".join(lines)
+
+
+def _start(
+    plan: network.HubPlan, pki_dir: Path, log_level: str, extra: str = ""
+) -> subprocess.Popen[bytes]:
     plan.data_dir.mkdir(parents=True, exist_ok=True)
     config = plan.data_dir / "hub.toml"
-    config.write_text(network.config_toml(plan, pki_dir, log_level=log_level), "utf-8")
+    text = network.config_toml(plan, pki_dir, log_level=log_level)
+    config.write_text(text + "\n" + extra if extra else text, "utf-8")
     command = [sys.executable, "-m", "axis", "serve", "--config", str(config)]
     with (plan.data_dir / "hub.log").open("ab") as log:  # the child keeps its own descriptor
         return subprocess.Popen(command, stdout=log, stderr=log)

@@ -36,7 +36,7 @@ KINDS: Final[dict[str, tuple[str, str]]] = {
     RECEIVED: ("a package was accepted and stored (the commit is the answer OK)", "intake"),
     REFUSED: ("a package read far enough to know it was refused; code = the 5.x.y", "intake"),
     ROUTED: ("one recipient's delivery was created; detail = its route", "intake"),
-    FORWARDED: ("a delivery was handed to another hub; detail = which hub", "later: bridge"),
+    FORWARDED: ("a delivery was handed to another hub; detail = which hub", "queue manager, API"),
     FETCHED: ("the recipient's system fetched the package for the first time", "API"),
     ACKNOWLEDGED: ("the recipient acknowledged; code = done or fail, detail = its error", "API"),
     PUSHED: ("the hub delivered the package to the recipient's endpoint", "queue manager"),

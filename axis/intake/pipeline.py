@@ -10,6 +10,9 @@ idempotent retry (dedupe) ends the pipeline early with the original DocId.
 A package refused after the check stage (its sender authorised, DocumentId parsed, signature
 judged) is recorded durably in the refusals table (code, sender, DocumentId, SHA-256, request
 id; never the body); earlier refusals are in the hub's log line only (axis/api/refusals.py).
+
+After a commit, the ``committed`` hooks get the new deliveries' routes: the daemon's queue
+manager wakes there, so a push or a forward up starts at once (docs/tiers.md, docs/delivery.md).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class Pipeline:
     def __init__(self, env: Env) -> None:
         self.env = env
         self.claims = Claims()
+        # Called with the routes of a committed document's deliveries (never for a duplicate).
+        self.committed: list[Callable[[list[str]], None]] = []
         self._stages: tuple[tuple[str, Callable[[Intake, Env], Awaitable[None]]], ...] = tuple(
             (stage.name, stage.run) for stage in STAGES
         )
@@ -47,11 +52,16 @@ class Pipeline:
     async def run(self, ctx: Intake) -> Intake:
         """Every stage in order; returns the context (doc_id or duplicate_of set)."""
         try:
-            return await self._stages_in_order(ctx)
+            await self._stages_in_order(ctx)
         except Rejected as exc:
             if ctx.check_result is not None:
                 await self._record(ctx, exc)
             raise
+        if ctx.doc_id:
+            routes = list({ctx.routes[a].name for a in ctx.recipients if a in ctx.routes})
+            for hook in self.committed:
+                hook(routes)
+        return ctx
 
     async def _stages_in_order(self, ctx: Intake) -> Intake:
         async with AsyncExitStack() as claimed:

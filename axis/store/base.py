@@ -214,19 +214,6 @@ class SentRow:
 
 
 @dataclass(frozen=True)
-class OutboxRow:
-    """A delivery waiting for the bridge to forward it up (docs/tiers.md)."""
-
-    delivery_id: str
-    doc_id: str
-    message_type: str
-    from_agency: str
-    agency: str
-    created_at: str
-    attempts: int
-
-
-@dataclass(frozen=True)
 class PushRow:
     """A push-routed delivery as the queue manager sees it (axis/delivery/queue.py)."""
 
@@ -332,9 +319,6 @@ class Store(Protocol):
         """Retired ids among ``agency_ids`` -> direct successors ([] = none)."""
         ...
 
-    async def upstream_outbox(self, route: str, limit: int) -> list[OutboxRow]: ...
-    async def mark_forwarded(self, delivery_ids: Sequence[str], ok: bool, detail: str) -> None: ...
-    async def note_waiting(self, delivery_ids: Sequence[str], detail: str) -> None: ...
     async def retire_to_successors(
         self, agency_id: str, successors: dict[str, str], at: str
     ) -> int: ...
@@ -369,6 +353,12 @@ class Store(Protocol):
 
     async def push_retry(self, delivery_id: str, next_attempt_at: str, error: str) -> None:
         """A temporary failure: counted, tried again at ``next_attempt_at``."""
+        ...
+
+    async def push_forwarded(self, delivery_id: str, system_id: str, detail: str) -> bool:
+        """Taken and committed by another hub (a hub hop, docs/tiers.md): state done, a
+        ``forwarded`` event naming the hub (``system_id``); ``detail`` (which hub, its DocId
+        there) is what the sender's list shows."""
         ...
 
     async def push_give_up(self, delivery_id: str, system_id: str, state: str, error: str) -> bool:

@@ -92,11 +92,20 @@ class PushPostgres:
     async def push_done(self, delivery_id: str, system_id: str, detail: str) -> bool:
         return await self._final(delivery_id, system_id, "done", "", detail)
 
+    async def push_forwarded(self, delivery_id: str, system_id: str, detail: str) -> bool:
+        return await self._final(delivery_id, system_id, "done", detail, detail, kinds.FORWARDED)
+
     async def push_give_up(self, delivery_id: str, system_id: str, state: str, error: str) -> bool:
         return await self._final(delivery_id, system_id, state, error, error)
 
     async def _final(
-        self, delivery_id: str, system_id: str, state: str, error: str, detail: str
+        self,
+        delivery_id: str,
+        system_id: str,
+        state: str,
+        error: str,
+        detail: str,
+        kind: str = "",
     ) -> bool:
         at = _now()
         async with self.transaction() as conn:
@@ -107,9 +116,8 @@ class PushPostgres:
                 state, error, at, delivery_id,
             )  # fmt: skip
             if found is not None:
-                await self._event(
-                    conn, **outcome_event(at, delivery_id, system_id, state, detail, *found)
-                )
+                event = outcome_event(at, delivery_id, system_id, state, detail, *found)
+                await self._event(conn, **{**event, "kind": kind or event["kind"]})
         return found is not None
 
     async def push_retry(self, delivery_id: str, next_attempt_at: str, error: str) -> None:

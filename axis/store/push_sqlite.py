@@ -116,11 +116,20 @@ class PushSqlite:
     async def push_done(self, delivery_id: str, system_id: str, detail: str) -> bool:
         return await self._final(delivery_id, system_id, "done", "", detail)
 
+    async def push_forwarded(self, delivery_id: str, system_id: str, detail: str) -> bool:
+        return await self._final(delivery_id, system_id, "done", detail, detail, kinds.FORWARDED)
+
     async def push_give_up(self, delivery_id: str, system_id: str, state: str, error: str) -> bool:
         return await self._final(delivery_id, system_id, state, error, error)
 
     async def _final(
-        self, delivery_id: str, system_id: str, state: str, error: str, detail: str
+        self,
+        delivery_id: str,
+        system_id: str,
+        state: str,
+        error: str,
+        detail: str,
+        kind: str = "",
     ) -> bool:
         at, changed = now(), False
 
@@ -135,9 +144,8 @@ class PushSqlite:
             found = list(await cursor.fetchall())
             changed = bool(found)
             if found:
-                await self._event(
-                    conn, **outcome_event(at, delivery_id, system_id, state, detail, *found[0])
-                )
+                event = outcome_event(at, delivery_id, system_id, state, detail, *found[0])
+                await self._event(conn, **{**event, "kind": kind or event["kind"]})
 
         await self._group.submit(write)
         return changed

@@ -1,4 +1,4 @@
-"""Store methods for tiers (docs/tiers.md): the bridge's outbox and the reorganisation.
+"""Store methods for tiers (docs/tiers.md): the reorganisation (forwarding is push delivery).
 
 Mixed into both backends (tiers_sqlite.py, tiers_postgres.py). Reads are shared SQL with ``?``
 placeholders (PostgreSQL numbers them); the writes differ only in how a transaction's
@@ -14,7 +14,6 @@ from typing import Any
 
 from axis.eventlog import kinds
 from axis.eventlog.event import Event
-from axis.store.base import OutboxRow
 
 _OPEN = "('queued', 'fetched', 'fail')"
 
@@ -53,40 +52,6 @@ class TiersQueries:
             if successor:
                 result[retired].append(successor)
         return result
-
-    async def upstream_outbox(self, route: str, limit: int) -> list[OutboxRow]:
-        """Deliveries routed to ``route`` not yet forwarded, oldest first."""
-        rows = await self._read(
-            "SELECT d.id, d.doc_id, d.message_type, doc.from_agency, d.agency, doc.created_at, "
-            "d.attempts FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
-            "WHERE d.route = ? AND d.state IN ('queued', 'fetched') "
-            "ORDER BY d.created_at, d.id LIMIT ?",
-            (route, limit),
-        )
-        return [OutboxRow(*row) for row in rows]
-
-    async def mark_forwarded(self, delivery_ids: Sequence[str], ok: bool, detail: str) -> None:
-        """Close bridged deliveries: done (the upstream committed) or fail (it refused)."""
-        state = "done" if ok else "fail"
-        async with self.transaction() as conn:
-            for delivery_id in delivery_ids:
-                await self._tiers_execute(
-                    conn,
-                    "UPDATE deliveries SET state = ?, last_error = ?, attempts = attempts + 1, "
-                    "updated_at = ? WHERE id = ? AND state <> 'done'",
-                    state, detail, _now(), delivery_id,
-                )  # fmt: skip
-
-    async def note_waiting(self, delivery_ids: Sequence[str], detail: str) -> None:
-        """Why bridged deliveries still wait here (the sender's list shows it)."""
-        async with self.transaction() as conn:
-            for delivery_id in delivery_ids:
-                await self._tiers_execute(
-                    conn,
-                    "UPDATE deliveries SET last_error = ?, attempts = attempts + 1 "
-                    "WHERE id = ? AND state IN ('queued', 'fetched')",
-                    detail, delivery_id,
-                )  # fmt: skip
 
     async def retire_to_successors(
         self, agency_id: str, successors: dict[str, str], at: str

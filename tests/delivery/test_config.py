@@ -60,3 +60,17 @@ def test_the_hub_signs_with_the_system_secret_unless_one_is_set() -> None:
     assert adapter._secret == "sdk-secret"  # type: ignore[attr-defined]
     with pytest.raises(ConfigError):
         config_mod.from_dict({"delivery": {"backoff_s": []}})
+
+
+def test_a_hub_push_system_gets_a_hub_hops_policy_and_its_timeout_stays_inside_its_lease() -> None:
+    table = {"mode": "push", "adapter": "hub-push", "url": "http://127.0.0.1:8082/bridge/push"}
+    cfg = config_mod.from_dict(
+        {"delivery": {"systems": {"00.41.W00": {**table, "lease_s": 12, "max_in_flight": 8}}}}
+    )
+    adapters = registry.adapters_for(cfg, {"00.41.W00": "s"})
+    policy = registry.policies_for(cfg, adapters)["00.41.W00"]
+    assert (policy.max_in_flight, policy.lease_s, policy.backoff_s[:3]) == (8, 12.0, (1, 2, 4))
+    with pytest.raises(ConfigError, match="timeout_s must be shorter than lease_s"):
+        registry.build("00.41.W00", {**table, "lease_s": 10, "timeout_s": 10})
+    with pytest.raises(ConfigError, match="max_in_flight must be a number > 0"):
+        registry.build("00.41.W00", {**table, "max_in_flight": 0})

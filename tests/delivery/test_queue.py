@@ -4,9 +4,11 @@ loopback; time is a ManualClock, so hours of backoff take no wall time (docs/del
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -14,9 +16,11 @@ from typing import Any, ClassVar
 
 from axis.config import Config
 from axis.delivery import Adapter, Outbound, Outcome, Result
-from axis.delivery.clock import ManualClock
+from axis.delivery.clock import ManualClock, SystemClock
+from axis.delivery.queue import QueueManager
 from axis.store.base import Store
 from tests.delivery.conftest import (
+    DELIVERY,
     PUSHED,
     SENDER_SYSTEM,
     accept,
@@ -69,6 +73,21 @@ async def test_a_large_package_is_pushed_in_chunks_byte_identical(
     manager = queue_manager(store, {PUSHED: http_push(receiver)}, ManualClock())
     assert await settle(manager) == 1
     assert receiver.stored[deliveries[0].id] == big
+    await manager.close()
+
+
+async def test_a_package_stored_with_a_hop_added_is_signed_for_the_bytes_actually_pushed(
+    store: Store, receiver: Receiver
+) -> None:
+    # A package that came through another hub is stored with this hub's TraceHeader, while
+    # its sha256 stays the received bytes' (the dedupe key): the signature must cover the body.
+    doc, deliveries = new_document()
+    doc = replace(doc, data=doc.data.replace(b"</edXML>", b"<hop/></edXML>"))
+    await store.save_incoming(doc, deliveries)
+    manager = queue_manager(store, {PUSHED: http_push(receiver)}, ManualClock())
+    assert await settle(manager) == 1
+    assert receiver.stored[deliveries[0].id] == doc.data
+    assert (await states(store))[deliveries[0].id][0] == "done"
     await manager.close()
 
 
@@ -278,3 +297,23 @@ async def test_classify_http_answers() -> None:
     assert classify(429, "", "7").retry_after_s == 7.0
     for status in (400, 401, 403, 404, 409, 413):
         assert classify(status, "", None).outcome is Outcome.PERMANENT
+
+
+async def test_a_wake_after_a_commit_starts_the_push_at_once_not_at_the_next_poll(
+    store: Store, receiver: Receiver
+) -> None:
+    clock = SystemClock()  # real time: the poll interval is what a wake must not wait for
+    manager = QueueManager(
+        store, replace(DELIVERY, poll_interval_s=30.0), {PUSHED: http_push(receiver)}, clock
+    )
+    running = asyncio.create_task(manager.run())
+    await asyncio.sleep(0.3)  # its first round found nothing: the endpoint is quiet for 30 s
+    [delivery] = await accept(store, 1)
+    started = time.monotonic()
+    manager.wake([PUSHED])  # what the intake's committed hook does (axis/daemon.py)
+    while delivery not in receiver.stored and time.monotonic() - started < 10:
+        await asyncio.sleep(0.02)
+    assert delivery in receiver.stored and time.monotonic() - started < 2
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running

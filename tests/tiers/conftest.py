@@ -1,12 +1,15 @@
 """Three hubs on loopback as child processes: national, Quảng Nam (H47), Nghệ An (H41)
-(axis/directory/network.py seeds them as `make run` does; docs/tiers.md)."""
+(axis/directory/network.py seeds them as `make run` does; docs/tiers.md). The down hop is
+pulled by the provinces, or pushed by the national hub (``net`` parametrized "push" indirectly:
+network_run.push_down, as `make run` does). The bridge's backoff ceiling is 2 s here, so a hub
+that comes back is reached within seconds."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,7 +17,7 @@ import aiohttp
 import pytest
 
 from adapters.vxp.client import VxpClient
-from axis.directory import network
+from axis.directory import network, network_run
 from axis.pki import devpki
 from tests.support.hubproc import HubProcess, free_port
 
@@ -28,6 +31,12 @@ class Network:
     systems: dict[str, dict[str, Any]]  # system id -> systems.json entry
     pki: devpki.DevPki
     session: aiohttp.ClientSession
+    plans: list[network.HubPlan] = field(default_factory=list)
+
+    def hub_secret(self, hub: str) -> str:
+        """A provincial hub's secret at the national hub (its upstream.secret)."""
+        plan = next(p for p in self.plans if p.name == hub)
+        return str(plan.config["upstream"]["secret"])
 
     def client(self, system_id: str) -> VxpClient:
         entry = self.systems[system_id]
@@ -37,16 +46,23 @@ class Network:
         return next(s for s, e in self.systems.items() if agency in e["agencies"])
 
 
+RETRY_MAX_S = 2.0
+
+
 def hub_processes(
-    base: Path, plans: list[network.HubPlan], extra: str = ""
+    base: Path, plans: list[network.HubPlan], extra: str = "", down: str = "pull"
 ) -> dict[str, HubProcess]:
     pki_dir = base / "demo" / "pki"
     hubs = {}
     for plan in plans:
+        if "upstream" in plan.config:
+            plan.config["upstream"]["retry_max_s"] = RETRY_MAX_S
+        pushing = down == "push" and plan.name == network.NATIONAL
+        more = network_run.push_down(plans, retry_max_s=RETRY_MAX_S) if pushing else ""
         # HubProcess writes [hub] listen/data_dir and [log] itself.
         hubs[plan.name] = HubProcess(
             plan.data_dir,
-            extra_config=network.toml_sections(plan.config) + extra,
+            extra_config=network.toml_sections(plan.config) + extra + "\n" + more,
             # each demo system is a busy integrator here (1,000 sends in a few seconds)
             hub_settings=f'key_dir = "{pki_dir / "hub"}"\nrequests_per_s_per_system = 10000.0'
             "\nsystem_burst = 10000",
@@ -64,9 +80,12 @@ def network_dir(tmp_path: Path) -> Iterator[tuple[Path, list[network.HubPlan]]]:
 
 
 @pytest.fixture
-async def net(network_dir: tuple[Path, list[network.HubPlan]]) -> AsyncIterator[Network]:
+async def net(
+    network_dir: tuple[Path, list[network.HubPlan]], request: pytest.FixtureRequest
+) -> AsyncIterator[Network]:
+    """The three hubs; ``request.param`` (indirect) = how the down hop goes: pull | push."""
     base, plans = network_dir
-    hubs = hub_processes(base, plans)
+    hubs = hub_processes(base, plans, down=getattr(request, "param", "pull"))
     try:
         for hub in hubs.values():
             hub.start()
@@ -75,7 +94,8 @@ async def net(network_dir: tuple[Path, list[network.HubPlan]]) -> AsyncIterator[
             for e in json.loads((base / "demo" / "systems.json").read_text("utf-8"))
         }
         async with aiohttp.ClientSession() as session:
-            yield Network(base, hubs, systems, devpki.DevPki(base / "demo" / "pki"), session)
+            pki = devpki.DevPki(base / "demo" / "pki")
+            yield Network(base, hubs, systems, pki, session, plans)
     finally:
         for hub in hubs.values():
             hub.stop()
