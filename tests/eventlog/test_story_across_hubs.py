@@ -114,15 +114,14 @@ async def test_axis_trace_tells_the_story_hop_by_hop_across_three_hubs(
     assert [d["document_id"] for h in hops for d in h["documents"] if d["message_type"] == "edoc"] \
         == [document_id] * 3  # fmt: skip
     # The sender's hub: received from the commune's system, routed up to the national hub,
-    # then the business status on the way back. (`forwarded` comes with the bridge's event,
-    # docs/delivery-log.md; the delivery to upstream:national is closed done meanwhile.)
+    # then the business status on the way back.
     assert _kinds(h47)[:2] == ["received", "routed"]
     assert _own(h47)[1]["detail"] == "upstream:national"
     assert "; hops " not in _own(h47)[0]["detail"]  # sent there directly
-    # the bridge read it to forward it (as a fetch by its route), and the 01 came back; a
-    # `forwarded` event joins them when the bridge writes one (the tiers work)
-    assert _kinds(h47)[2] == "fetched" and _own(h47)[2]["system_id"] == "upstream:national"
-    assert "status" in _kinds(h47) and set(_kinds(h47)[3:]) <= {"forwarded", "status"}
+    # its queue manager forwarded it up once the national hub had committed it, and the 01 came
+    # back (docs/delivery-log.md: `forwarded`)
+    assert _kinds(h47)[2] == "forwarded" and _own(h47)[2]["system_id"] == "upstream:national"
+    assert "status" in _kinds(h47) and set(_kinds(h47)[3:]) <= {"status"}
     # The national hub: received from H47 naming its hop, routed to Nghệ An's hub, which
     # fetched and acknowledged it done (its bridge pulls).
     assert _kinds(national)[:2] == ["received", "routed"]
@@ -132,6 +131,9 @@ async def test_axis_trace_tells_the_story_hop_by_hop_across_three_hubs(
     acked = [e for e in _own(national) if e["kind"] == "acknowledged"]
     assert [e["system_id"] for e in fetched + acked] == ["00.41.W00", "00.41.W00"]
     assert acked[0]["code"] == "done"
+    # the pulling bridge's `done` named its own DocId, so the hop is recorded as forwarded
+    forwarded = [e for e in _own(national) if e["kind"] == "forwarded"]
+    assert [e["system_id"] for e in forwarded] == ["00.41.W00"]
     # The recipient's province: received after both hops, routed to the commune's system,
     # fetched and acknowledged done by it.
     assert _kinds(h41)[:2] == ["received", "routed"]
