@@ -7,6 +7,7 @@ that comes back is reached within seconds."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -85,7 +86,16 @@ async def net(
 ) -> AsyncIterator[Network]:
     """The three hubs; ``request.param`` (indirect) = how the down hop goes: pull | push."""
     base, plans = network_dir
-    hubs = hub_processes(base, plans, down=getattr(request, "param", "pull"))
+    async with running(base, plans, down=getattr(request, "param", "pull")) as net:
+        yield net
+
+
+@contextlib.asynccontextmanager
+async def running(
+    base: Path, plans: list[network.HubPlan], down: str = "pull"
+) -> AsyncIterator[Network]:
+    """The seeded hubs of ``plans`` started (stopped again on the way out), with a session."""
+    hubs = hub_processes(base, plans, down=down)
     try:
         for hub in hubs.values():
             hub.start()

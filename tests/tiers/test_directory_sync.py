@@ -10,17 +10,15 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from adapters.vxp.client import VxpClient
 from axis.bridge.sync import sync_once
 from axis.config import from_dict
 from axis.directory import Directory, network
-from axis.pki import devpki
 from axis.store import open_store
 from axis.store.base import AgencyRow
-from tests.tiers.conftest import Network, eventually, hub_processes
+from tests.tiers.conftest import Network, eventually, running
 
 SYNC_S = 1.0
 NEW_AGENCY = "000.01.00.G22"  # a new unit under the Government Office, registered upstream
@@ -32,19 +30,8 @@ async def fast_sync_net(
 ) -> AsyncIterator[Network]:
     base, plans = network_dir
     plans = [_with_sync_period(plan) for plan in plans]
-    hubs = hub_processes(base, plans)
-    try:
-        for hub in hubs.values():
-            hub.start()
-        systems = {
-            e["system_id"]: e
-            for e in json.loads((base / "demo" / "systems.json").read_text("utf-8"))
-        }
-        async with aiohttp.ClientSession() as session:
-            yield Network(base, hubs, systems, devpki.DevPki(base / "demo" / "pki"), session)
-    finally:
-        for hub in hubs.values():
-            hub.stop()
+    async with running(base, plans) as net:
+        yield net
 
 
 def _with_sync_period(plan: network.HubPlan) -> network.HubPlan:

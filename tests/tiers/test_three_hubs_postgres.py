@@ -4,21 +4,18 @@ province reaches each once (docs/tiers.md)."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from axis.directory import network
-from axis.pki import devpki
 from axis.store import open_store
 from tests.hub.conftest import document, package_bytes
 from tests.support.backends import PG_DSN, _run_sql
-from tests.tiers.conftest import Network, eventually, hub_processes
+from tests.tiers.conftest import Network, eventually, running
 from tests.tiers.test_three_hubs import (
     MINISTRY,
     OTHER_PROVINCE,
@@ -72,19 +69,8 @@ async def pg_net(
     base, plans = network_dir
     pki_dir = base / "demo" / "pki"
     plans = [await _on_postgres(p, pki_dir, dsn) for p, dsn in zip(plans, pg_dsns, strict=True)]
-    hubs = hub_processes(base, plans, down="push")
-    try:
-        for hub in hubs.values():
-            hub.start()
-        systems = {
-            e["system_id"]: e
-            for e in json.loads((base / "demo" / "systems.json").read_text("utf-8"))
-        }
-        async with aiohttp.ClientSession() as session:
-            yield Network(base, hubs, systems, devpki.DevPki(pki_dir), session, plans)
-    finally:
-        for hub in hubs.values():
-            hub.stop()
+    async with running(base, plans, down="push") as net:
+        yield net
 
 
 async def test_on_postgresql_one_package_reaches_three_tiers_once(pg_net: Network) -> None:
