@@ -24,9 +24,11 @@ import aiohttp
 import pytest
 
 from axis import config as config_mod
+from axis.config import Config
 from axis.directory import demo
 from axis.pki import devpki
 from axis.store import open_store
+from tests.conftest import on_backend
 from tests.support.hubproc import HubProcess
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,16 +56,30 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> devpki.DevPki:
 
 async def seed(data_dir: Path, pki: devpki.DevPki) -> None:
     cfg = config_mod.replace(config_mod.Config(), "hub", data_dir=str(data_dir))
+    await seed_endpoints(cfg, demo_systems=True)
+
+
+async def seed_endpoints(cfg: config_mod.Config, demo_systems: bool = False) -> None:
+    """The demo directory and the endpoints' systems (and, if asked, the demo systems) in the
+    store ``cfg`` names, whichever backend."""
     store = await open_store(cfg)
     try:
         await store.import_agencies(demo.agencies())
-        for system_id, (name, _) in demo.SYSTEMS.items():
+        for system_id, (name, _) in demo.SYSTEMS.items() if demo_systems else ():
             await store.add_system(system_id, SECRETS[system_id], name)
         for system_id, agencies in ENDPOINT_SYSTEMS.items():
             await store.add_system(system_id, SECRETS[system_id], f"endpoint {system_id}")
             await store.assign_agencies(system_id, list(agencies))
     finally:
         await store.close()
+
+
+def backend_hub_cfg(tmp_path: Path, store_backend: str, request: pytest.FixtureRequest) -> Config:
+    """A hub's config with its data dir under tmp_path, its store on this run's backend."""
+    data_dir = tmp_path / "hub"
+    data_dir.mkdir()
+    cfg = config_mod.replace(config_mod.Config(), "hub", data_dir=str(data_dir))
+    return on_backend(cfg, store_backend, request)
 
 
 @pytest.fixture

@@ -26,22 +26,18 @@ import pytest
 from aiohttp import web
 
 from adapters.vxp import java_hex_sha256
-from axis import config as config_mod
 from axis.config import Config
-from axis.directory import demo
 from axis.pki import devpki
-from axis.store import open_store
 from tests.adapters.conftest import (
     DEPT_08,
     DEPT_12,
-    ENDPOINT_SYSTEMS,
-    SECRETS,
     Endpoint,
+    backend_hub_cfg,
     endpoint_config,
     eventually,
+    seed_endpoints,
 )
 from tests.adapters.test_qoffice_e2e import CLERK, PDF, draft, issue, timelines
-from tests.conftest import on_backend
 from tests.support.hubproc import HubProcess, free_port
 
 SENDER, PULLS, PUSHED = "00.47.Q31", "00.47.Q08", "00.47.Q12"
@@ -158,23 +154,13 @@ class Network:
 @pytest.fixture
 def hub_cfg(tmp_path: Path, store_backend: str, request: pytest.FixtureRequest) -> Config:
     """The hub's store on this run's backend (a sync fixture: pg_dsn runs its own loop)."""
-    data_dir = tmp_path / "hub"
-    data_dir.mkdir()
-    cfg = config_mod.replace(config_mod.Config(), "hub", data_dir=str(data_dir))
-    return on_backend(cfg, store_backend, request)
+    return backend_hub_cfg(tmp_path, store_backend, request)
 
 
 @pytest.fixture
 async def network(tmp_path: Path, pki: devpki.DevPki, hub_cfg: Config) -> AsyncIterator[Network]:
     cfg, data_dir = hub_cfg, Path(hub_cfg.hub.data_dir)
-    store = await open_store(cfg)
-    try:
-        await store.import_agencies(demo.agencies())
-        for system_id, agencies in ENDPOINT_SYSTEMS.items():
-            await store.add_system(system_id, SECRETS[system_id], f"endpoint {system_id}")
-            await store.assign_agencies(system_id, list(agencies))
-    finally:
-        await store.close()
+    await seed_endpoints(cfg)
     store_lines = (
         f'[store]\nbackend = "postgres"\ndsn = "{cfg.store.dsn}"\npool_size = 4\n'
         if cfg.store.backend == "postgres"

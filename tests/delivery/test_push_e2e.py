@@ -22,22 +22,20 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from axis import config as config_mod
 from axis.config import Config
 from axis.delivery.signing import sign_push
 from axis.directory import demo
 from axis.pki import devpki
-from axis.store import open_store
 from tests.adapters.conftest import (
     COMMUNE,
     DEPT_08,
-    ENDPOINT_SYSTEMS,
     SECRETS,
     Endpoint,
+    backend_hub_cfg,
     endpoint_config,
     eventually,
+    seed_endpoints,
 )
-from tests.conftest import on_backend
 from tests.hub.conftest import document, package_bytes
 from tests.support.hubproc import HubProcess
 from tests.support.vxp_client import VxpClient
@@ -149,23 +147,13 @@ class Scene:
 
 @pytest.fixture
 def scene_cfg(tmp_path: Path, store_backend: str, request: pytest.FixtureRequest) -> Config:
-    data_dir = tmp_path / "hub"
-    data_dir.mkdir()
-    cfg = config_mod.replace(config_mod.Config(), "hub", data_dir=str(data_dir))
-    return on_backend(cfg, store_backend, request)
+    return backend_hub_cfg(tmp_path, store_backend, request)
 
 
 @pytest.fixture
 async def scene(tmp_path: Path, pki: devpki.DevPki, scene_cfg: Config) -> AsyncIterator[Scene]:
     cfg, data_dir = scene_cfg, Path(scene_cfg.hub.data_dir)
-    store = await open_store(cfg)
-    try:
-        await store.import_agencies(demo.agencies())
-        for system_id, agencies in ENDPOINT_SYSTEMS.items():
-            await store.add_system(system_id, SECRETS[system_id], f"endpoint {system_id}")
-            await store.assign_agencies(system_id, list(agencies))
-    finally:
-        await store.close()
+    await seed_endpoints(cfg)
     hub = HubProcess(data_dir, hub_settings=f'key_dir = "{pki.directory / "hub"}"', demo=False)
     running = Scene(tmp_path, pki, cfg, hub)
     try:
