@@ -25,6 +25,16 @@ _DOC_COLUMNS = (
     "id, from_agency, system_id, message_type, document_id, business_type, original_id, "
     "status_code, sha256, size, subject, notation, created_at, findings"
 )
+# Intake's dedupe in one read: the oldest copy of these bytes from this sender (or NULLs), and
+# whether the sender already used this DocumentId for a new edoc (docs/domain.md §7).
+DEDUPE_LOOKUP = (
+    "SELECT "
+    + ", ".join(f"d.{c.strip()}" for c in _DOC_COLUMNS.split(","))
+    + ", EXISTS (SELECT 1 FROM documents WHERE document_id = ? AND from_agency = ? "
+    "AND message_type = 'edoc' AND business_type = 0) "
+    f"FROM (SELECT 1 AS one) AS x LEFT JOIN (SELECT {_DOC_COLUMNS} FROM documents "
+    "WHERE from_agency = ? AND sha256 = ? ORDER BY created_at LIMIT 1) AS d ON 1 = 1"
+)
 _AGENCY_COLUMNS = "id, pid, code, name, mail, mobile, fax, system_id, upstream"
 _INBOX_SELECT = (
     "SELECT d.id, d.doc_id, d.message_type, doc.from_agency, d.agency, a.system_id, d.state, "
@@ -120,6 +130,16 @@ class Queries:
             (from_agency, sha256),
         )
         return DocumentRef(*rows[0]) if rows else None
+
+    async def dedupe_lookup(
+        self, from_agency: str, sha256: str, document_id: str | None
+    ) -> tuple[DocumentRef | None, bool]:
+        """find_duplicate and document_id_taken in one read (base.Store.dedupe_lookup)."""
+        if document_id is None:
+            return await self.find_duplicate(from_agency, sha256), False
+        rows = await self._read(DEDUPE_LOOKUP, (document_id, from_agency, from_agency, sha256))
+        *ref, taken = rows[0]
+        return (DocumentRef(*ref) if ref[0] is not None else None), bool(taken)
 
     async def document_id_taken(self, from_agency: str, document_id: str) -> bool:
         rows = await self._read(

@@ -117,3 +117,20 @@ async def test_marks_in_one_group_commit_keep_their_order(store: Store, store_ba
     row = await store.get_delivery(delivery)
     assert row is not None and (row.state, row.last_error) == ("done", "")
     assert await store.count_events() == events + 2  # fail, done
+
+
+async def test_dedupe_lookup_answers_both_questions_in_one_read(store: Store) -> None:
+    first = new_document(b"<edXMLEnvelope>one</edXMLEnvelope>", document_id="doc-1")
+    await save(store, first)
+    status = new_document(b"<s/>", message_type="status", document_id="doc-2")
+    await save(store, status)
+    found, taken = await store.dedupe_lookup(first.from_agency, first.sha256, "doc-1")
+    assert found is not None and found.id == first.id and taken
+    found, taken = await store.dedupe_lookup(first.from_agency, "0" * 64, "doc-1")
+    assert found is None and taken
+    found, taken = await store.dedupe_lookup(first.from_agency, "0" * 64, "doc-2")
+    assert found is None and not taken  # a status's DocumentId is not a new edoc's
+    found, taken = await store.dedupe_lookup("000.00.00.X99", first.sha256, "doc-1")
+    assert found is None and not taken  # another sender's
+    found, taken = await store.dedupe_lookup(first.from_agency, first.sha256, None)
+    assert found is not None and not taken
