@@ -189,3 +189,23 @@ async def test_a_replay_key_relaxes_only_its_own_commit(pg_dsn: str) -> None:
             assert await conn.fetchval("SELECT count(*) FROM replay_keys") == 1
     finally:
         await store.close()
+
+
+async def test_replay_keys_of_concurrent_requests_are_written_in_one_statement(
+    pg_dsn: str, other_node: Store
+) -> None:
+    """postgres_replay.py: a batch per statement, each key still decided by the database."""
+    store = PostgresStore(pg_dsn, pool_size=1)
+    await store.open()
+    statements: list[str] = []
+    try:
+        async with store.transaction() as conn:  # the pool's one connection, used below
+            conn.add_query_logger(lambda record: statements.append(record.query))
+        keys = [f"{n:02x}" * 32 for n in range(20)]
+        firsts = await asyncio.gather(*(store.first_use(key, 600) for key in [*keys, keys[0]]))
+        await asyncio.sleep(0.05)  # query loggers are called soon, not at once
+        assert firsts.count(True) == 20 and not firsts[-1]  # the same key twice: one replay
+        assert 1 <= len([s for s in statements if "replay_keys (key" in s]) <= 2
+        assert not any(await asyncio.gather(*(other_node.first_use(k, 600) for k in keys)))
+    finally:
+        await store.close()
