@@ -54,7 +54,7 @@ from axis.store.postgres_pool import Pool, PoolClosed
 from axis.store.postgres_replay import ReplayKeys
 from axis.store.push_postgres import PushPostgres
 from axis.store.sqlite import now
-from axis.store.sqlite_queries import FETCH_SELECT, Queries
+from axis.store.sqlite_queries import INBOX_SELECT, Queries
 from axis.store.tiers_postgres import PostgresTiers
 
 # Errors that mean "the database cannot serve us right now", not "this request is wrong".
@@ -77,36 +77,52 @@ ACQUIRE_TIMEOUT_S = 10.0
 MIGRATION_LOCK = 0x61786973  # "axis"
 
 
-# A fetch in one round trip: count the attempt, move queued -> fetched, and record the
-# "fetched" event only when this statement made that move (the row lock decides, whatever
-# node fetches at the same moment).
-MARK_FETCHED = (
-    "WITH before AS (SELECT d.id, d.state, d.doc_id, d.agency FROM deliveries d "
-    "WHERE d.id = $2 FOR UPDATE), "
+# A fetch in one round trip (was a read, then this mark): read the delivery with its
+# document, then, if it is the caller's ($8: only then) count the attempt, move queued ->
+# fetched, and record the "fetched" event only when this statement made that move (the row
+# lock decides, whatever node fetches at the same moment). The row read is the one before
+# the mark (state 'queued' when this fetch moved it), as when they were two statements.
+FETCH_AND_MARK = (
+    "WITH found AS (SELECT d.id, d.doc_id, d.message_type, doc.from_agency, d.agency, "
+    "a.system_id, d.state, d.last_error, d.created_at, d.updated_at, "
+    "CASE WHEN ($7::bigint < 0 OR doc.size <= $7::bigint) THEN doc.data END AS data, "
+    "doc.size, doc.data IS NULL AS in_chunks FROM deliveries d "
+    "JOIN documents doc ON doc.id = d.doc_id LEFT JOIN agencies a ON a.id = d.agency "
+    "WHERE d.id = $2), "
+    "before AS (SELECT d.id, d.state, d.doc_id, d.agency FROM deliveries d JOIN found f "
+    "ON f.id = d.id WHERE NOT $8 OR f.system_id = $3 FOR UPDATE OF d), "
     "marked AS (UPDATE deliveries d SET attempts = d.attempts + 1, "
     "updated_at = CASE WHEN before.state = 'queued' THEN $1 ELSE d.updated_at END, "
     "state = CASE WHEN before.state = 'queued' THEN 'fetched' ELSE d.state END "
     "FROM before WHERE d.id = before.id "
     "RETURNING before.state AS was, before.doc_id, before.agency), "
     # The delivery log (events_postgres.py): its shared lock before the event takes a seq.
-    "held AS (SELECT pg_advisory_xact_lock_shared($4) FROM marked WHERE was = 'queued' AND $6) "
-    "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, actor, hop) "
-    "SELECT $1, 'fetched', doc_id, $2, agency, $3, 'system:' || $3, $5 FROM marked, held"
+    "held AS (SELECT pg_advisory_xact_lock_shared($4) FROM marked WHERE was = 'queued' AND $6), "
+    "logged AS (INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, actor, "
+    "hop) SELECT $1, 'fetched', doc_id, $2, agency, $3, 'system:' || $3, $5 FROM marked, held) "
+    "SELECT * FROM found"
 )
 
 
 # An acknowledgement in one round trip (was BEGIN, UPDATE, INSERT, COMMIT): the conditional
 # UPDATE decides (done is final), and its event is written only when it changed the row.
+# With $10 (acknowledge_own) the delivery is read first and changed only if it is the caller's
+# ($5): the ownership check and the acknowledgement in one statement; the row comes back as
+# it was before this statement, with how many rows it changed.
 ACKNOWLEDGE = (
-    "WITH changed AS (UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3, "
+    f"WITH found AS ({INBOX_SELECT}WHERE d.id = $4 AND $10), "
+    "changed AS (UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3, "
     "acked_at = CASE WHEN $1 = 'done' THEN $3 ELSE '' END "
-    "WHERE id = $4 AND state <> 'done' RETURNING id, doc_id, agency), "
+    "WHERE id = $4 AND state <> 'done' "
+    "AND (NOT $10 OR EXISTS (SELECT 1 FROM found WHERE found.system_id = $5)) "
+    "RETURNING id, doc_id, agency), "
     # The delivery log (events_postgres.py): its shared lock before the event takes a seq.
     "held AS (SELECT pg_advisory_xact_lock_shared($7) FROM changed WHERE $9), "
     "logged AS (INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, actor, "
     "hop, code, detail) SELECT $3, 'acknowledged', doc_id, id, agency, $5, 'system:' || $5, $8, "
-    "$1, $6 FROM changed, held) "
-    "SELECT count(*) FROM changed"
+    "$1, $6 FROM changed, held), "
+    "counted AS (SELECT count(*) AS n FROM changed) "
+    "SELECT counted.n, found.* FROM counted LEFT JOIN found ON true"
 )
 
 
@@ -482,20 +498,21 @@ class PostgresStore(
     async def _fetch(
         self, delivery_id: str, system_id: str, inline_up_to: int, *, mine_only: bool
     ) -> tuple[InboxRow, bytes | PgBlob] | None:
-        rows = await self._read(FETCH_SELECT, (inline_up_to, inline_up_to, delivery_id))
-        if not rows or (mine_only and rows[0][5] != system_id):
-            return None
-        row, (data, size, in_chunks) = InboxRow(*rows[0][:10]), rows[0][10:13]
         async with self._connection() as conn:  # one statement, its own transaction
-            await conn.execute(
-                MARK_FETCHED,
+            rows = await conn.fetch(
+                FETCH_AND_MARK,
                 now(),
                 delivery_id,
                 system_id,
                 APPEND_LOCK,
                 self.eventlog.hub,
                 self.eventlog.enabled,
+                inline_up_to,
+                mine_only,
             )
+        if not rows or (mine_only and rows[0][5] != system_id):
+            return None
+        row, (data, size, in_chunks) = InboxRow(*rows[0][:10]), rows[0][10:13]
         if data is not None:
             return row, bytes(data)
         return row, PgBlob(self._fetchval, row.doc_id, size, in_chunks)
@@ -504,9 +521,23 @@ class PostgresStore(
         """Record done/fail; False when the delivery was already done (final). A conditional
         UPDATE decides, whatever node answers: done is final; fail may be followed by fail or
         done (the recipient retried); of two nodes acknowledging at once, one changes it."""
+        return bool((await self._acknowledge(delivery_id, system_id, ok, error, False))[0])
+
+    async def acknowledge_own(
+        self, delivery_id: str, system_id: str, ok: bool, error: str
+    ) -> tuple[InboxRow, bool] | None:
+        """The ownership check and acknowledge() in one statement (base.Store)."""
+        changed, *row = await self._acknowledge(delivery_id, system_id, ok, error, True)
+        if row[0] is None or row[5] != system_id:
+            return None
+        return InboxRow(*row), bool(changed)
+
+    async def _acknowledge(
+        self, delivery_id: str, system_id: str, ok: bool, error: str, own: bool
+    ) -> Any:
         at, state = now(), "done" if ok else "fail"
         async with self._connection() as conn:  # one statement, its own transaction
-            changed = await conn.fetchval(
+            return await conn.fetchrow(
                 ACKNOWLEDGE,
                 state,
                 "" if ok else error,
@@ -517,8 +548,8 @@ class PostgresStore(
                 APPEND_LOCK,
                 self.eventlog.hub,
                 self.eventlog.enabled,
+                own,
             )
-            return bool(changed)
 
 
 @contextlib.contextmanager
