@@ -311,6 +311,13 @@ class Store(Protocol):
     async def acknowledge(
         self, delivery_id: str, system_id: str, ok: bool, error: str
     ) -> bool: ...  # False: already done (final), nothing changed
+    async def acknowledge_own(
+        self, delivery_id: str, system_id: str, ok: bool, error: str
+    ) -> tuple[InboxRow, bool] | None:
+        """The ownership check and acknowledge() in one call (one round trip on PostgreSQL):
+        None when the delivery is not the caller's (nothing changed), else the row as it was
+        and whether this changed it."""
+        ...
 
     # sender's view
     async def list_sent(

@@ -36,7 +36,7 @@ DEDUPE_LOOKUP = (
     "WHERE from_agency = ? AND sha256 = ? ORDER BY created_at LIMIT 1) AS d ON 1 = 1"
 )
 _AGENCY_COLUMNS = "id, pid, code, name, mail, mobile, fax, system_id, upstream"
-_INBOX_SELECT = (
+INBOX_SELECT = (
     "SELECT d.id, d.doc_id, d.message_type, doc.from_agency, d.agency, a.system_id, d.state, "
     "d.last_error, d.created_at, d.updated_at FROM deliveries d "
     "JOIN documents doc ON doc.id = d.doc_id LEFT JOIN agencies a ON a.id = d.agency "
@@ -67,6 +67,9 @@ class Queries:
 
     async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         raise NotImplementedError
+
+    async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> bool:
+        raise NotImplementedError  # each backend's own write
 
     # -- systems --------------------------------------------------------------------------
 
@@ -211,7 +214,7 @@ class Queries:
         """Deliveries not yet acknowledged done, addressed to agencies the system serves."""
         page, page_params = _page(limit, offset)
         rows = await self._read(
-            _INBOX_SELECT + f"WHERE a.system_id = ? AND d.message_type = ? AND {_OPEN_STATES} "
+            INBOX_SELECT + f"WHERE a.system_id = ? AND d.message_type = ? AND {_OPEN_STATES} "
             f"ORDER BY d.created_at, d.id{page}",
             (system_id, message_type, *page_params),
         )
@@ -226,8 +229,18 @@ class Queries:
         return int(rows[0][0])
 
     async def get_delivery(self, delivery_id: str) -> InboxRow | None:
-        rows = await self._read(_INBOX_SELECT + "WHERE d.id = ?", (delivery_id,))
+        rows = await self._read(INBOX_SELECT + "WHERE d.id = ?", (delivery_id,))
         return InboxRow(*rows[0]) if rows else None
+
+    async def acknowledge_own(
+        self, delivery_id: str, system_id: str, ok: bool, error: str
+    ) -> tuple[InboxRow, bool] | None:
+        """base.Store.acknowledge_own as a read then acknowledge() (SQLite: the read is on the
+        reader connection, the write in the writer's group commit)."""
+        row = await self.get_delivery(delivery_id)
+        if row is None or row.agency_system != system_id:
+            return None
+        return row, await self.acknowledge(delivery_id, system_id, ok, error)
 
     async def list_sent(
         self, system_id: str, limit: int | None = None, offset: int = 0

@@ -134,3 +134,18 @@ async def test_dedupe_lookup_answers_both_questions_in_one_read(store: Store) ->
     assert found is None and not taken  # another sender's
     found, taken = await store.dedupe_lookup(first.from_agency, first.sha256, None)
     assert found is not None and not taken
+
+
+async def test_acknowledge_own_changes_only_the_callers_delivery_and_done_once(
+    store: Store,
+) -> None:
+    delivery = await save(store, new_document(b"<edXMLEnvelope>ack</edXMLEnvelope>"))
+    assert await store.acknowledge_own(delivery, "00.00.G22", True, "") is None  # the sender's
+    assert (await store.get_delivery(delivery)).state == "queued"  # type: ignore[union-attr]
+    assert await store.acknowledge_own("no-such-delivery", SYSTEM, True, "") is None
+    first = await store.acknowledge_own(delivery, SYSTEM, True, "")
+    assert first is not None and first[1] and first[0].delivery_id == delivery
+    assert first[0].state == "queued"  # the row as it was
+    again = await store.acknowledge_own(delivery, SYSTEM, False, "late failure")
+    assert again is not None and not again[1]  # done is final
+    assert (await store.get_delivery(delivery)).state == "done"  # type: ignore[union-attr]
