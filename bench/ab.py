@@ -10,7 +10,8 @@ runs the same phases on them alternately, ``--rounds`` times: intake alone, then
     git archive <commit> | tar -x -C /tmp/axis-base && python -m bench.ab --base /tmp/axis-base
 
 ``--postgres`` runs both sides on PostgreSQL instead, each on a fresh database (bench/pgdb.py),
-with ``--workers N`` serving processes each.
+with ``--workers N`` serving processes each. ``--base-config`` adds config lines to the base
+side only: with ``--base .`` it compares two settings of one tree.
 """
 
 from __future__ import annotations
@@ -70,7 +71,14 @@ async def one_round(side: Side, size_kb: float, count: int) -> None:
 
 
 async def main(
-    base: Path, size_kb: float, count: int, rounds: int, extra: str, postgres: bool, workers: int
+    base: Path,
+    size_kb: float,
+    count: int,
+    rounds: int,
+    extra: str,
+    postgres: bool,
+    workers: int,
+    base_extra: str = "",
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="axis-ab-") as tmp:
         async with contextlib.AsyncExitStack() as databases:
@@ -84,7 +92,8 @@ async def main(
                     name,
                     HubProcess(
                         Path(tmp) / name,
-                        extra_config=f'[intake]\npolicy = "strict"\n{store}{extra}',
+                        extra_config=f'[intake]\npolicy = "strict"\n{store}{extra}'
+                        + (base_extra if name == "base" else ""),
                         hub_settings=HUB_SETTINGS,
                         log_level="info",
                         env=env,
@@ -138,6 +147,7 @@ if __name__ == "__main__":
     parser.add_argument("--extra-config", default="", help="more config.toml lines for both")
     parser.add_argument("--postgres", action="store_true", help="each side on a fresh database")
     parser.add_argument("--workers", type=int, default=1, help="serving processes per side")
+    parser.add_argument("--base-config", default="", help="config.toml lines for base only")
     args = parser.parse_args()
     asyncio.run(
         main(
@@ -148,5 +158,6 @@ if __name__ == "__main__":
             args.extra_config,
             args.postgres,
             args.workers,
+            args.base_config,
         )
     )
