@@ -8,18 +8,24 @@ runs the same phases on them alternately, ``--rounds`` times: intake alone, then
 (send, list, fetch, ack). It prints each round and the medians.
 
     git archive <commit> | tar -x -C /tmp/axis-base && python -m bench.ab --base /tmp/axis-base
+
+``--postgres`` runs both sides on PostgreSQL instead, each on a fresh database (bench/pgdb.py),
+with ``--workers N`` serving processes each. ``--base-config`` adds config lines to the base
+side only: with ``--base .`` it compares two settings of one tree.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import pgdb
 from bench.loadgen import receive_until, sdk_frame, send_all
 from bench.run import HUB_SETTINGS, plan, signed_packages
 from tests.support.hubproc import HubProcess, Sampler
@@ -64,32 +70,59 @@ async def one_round(side: Side, size_kb: float, count: int) -> None:
     )
 
 
-async def main(base: Path, size_kb: float, count: int, rounds: int, extra: str) -> None:
+async def main(
+    base: Path,
+    size_kb: float,
+    count: int,
+    rounds: int,
+    extra: str,
+    postgres: bool,
+    workers: int,
+    base_extra: str = "",
+) -> None:
     with tempfile.TemporaryDirectory(prefix="axis-ab-") as tmp:
-        config = f'[intake]\npolicy = "strict"\n{extra}'
-        sides = [
-            Side(
-                name,
-                HubProcess(
-                    Path(tmp) / name,
-                    extra_config=config,
-                    hub_settings=HUB_SETTINGS,
-                    log_level="info",
-                    env=env,
-                ),
-            )
-            for name, env in (("base", {"PYTHONPATH": str(base)}), ("new", {}))
-        ]
+        async with contextlib.AsyncExitStack() as databases:
+            stores = [""] * 2
+            if postgres:
+                for n in range(2):
+                    dsn = await databases.enter_async_context(pgdb.fresh_database())
+                    stores[n] = f'[store]\nbackend = "postgres"\ndsn = "{dsn}"\n'
+            sides = [
+                Side(
+                    name,
+                    HubProcess(
+                        Path(tmp) / name,
+                        extra_config=f'[intake]\npolicy = "strict"\n{store}{extra}'
+                        + (base_extra if name == "base" else ""),
+                        hub_settings=HUB_SETTINGS,
+                        log_level="info",
+                        env=env,
+                        workers=workers,
+                    ),
+                )
+                for (name, env), store in zip(
+                    (("base", {"PYTHONPATH": str(base)}), ("new", {})), stores, strict=True
+                )
+            ]
+            await alternate(sides, size_kb, count, rounds)
+    report(sides, size_kb, count, rounds)
+
+
+async def alternate(sides: list[Side], size_kb: float, count: int, rounds: int) -> None:
+    """Both hubs up, then the rounds, each side first every other round."""
+    for side in sides:
+        side.hub.start()
+    try:
+        for n in range(rounds):
+            print(f"round {n + 1}/{rounds}: {size_kb} KB x{count}")
+            for side in sides if n % 2 == 0 else sides[::-1]:
+                await one_round(side, size_kb, count)
+    finally:
         for side in sides:
-            side.hub.start()
-        try:
-            for n in range(rounds):
-                print(f"round {n + 1}/{rounds}: {size_kb} KB x{count}")
-                for side in sides if n % 2 == 0 else sides[::-1]:
-                    await one_round(side, size_kb, count)
-        finally:
-            for side in sides:
-                side.hub.stop()
+            side.hub.stop()
+
+
+def report(sides: list[Side], size_kb: float, count: int, rounds: int) -> None:
     med = statistics.median
     base_side, new_side = sides
     print(f"medians over {rounds} rounds ({size_kb} KB, {count} packages per phase):")
@@ -112,5 +145,19 @@ if __name__ == "__main__":
     parser.add_argument("--count", type=int, default=800)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--extra-config", default="", help="more config.toml lines for both")
+    parser.add_argument("--postgres", action="store_true", help="each side on a fresh database")
+    parser.add_argument("--workers", type=int, default=1, help="serving processes per side")
+    parser.add_argument("--base-config", default="", help="config.toml lines for base only")
     args = parser.parse_args()
-    asyncio.run(main(args.base, args.size_kb, args.count, args.rounds, args.extra_config))
+    asyncio.run(
+        main(
+            args.base,
+            args.size_kb,
+            args.count,
+            args.rounds,
+            args.extra_config,
+            args.postgres,
+            args.workers,
+            args.base_config,
+        )
+    )

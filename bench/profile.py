@@ -10,11 +10,18 @@ stacks and the table to bench/out/profile-<size>.txt / bench/out/profile.json.
 
 py-spy reads the Python stacks: what happens inside C (SQLite's commit and its fsync, libxmlsec)
 is charged to the Python line that called it, which is where these areas look.
+
+Options: ``--postgres`` profiles a hub on a fresh PostgreSQL database (bench/pgdb.py) and
+``--workers N`` with N serving processes; ``--idle`` samples every thread whether it holds the
+GIL or not (where requests wait, not only where the CPU goes; on this VM idle threads look
+busy, so read it beside the default run); ``--sizes 10`` limits the sizes.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -26,6 +33,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from bench import pgdb
 from bench.loadgen import receive_until, sdk_frame, send_all
 from bench.run import HUB_SETTINGS, choose_framing, plan, signed_packages
 from tests.support.hubproc import HubProcess, Sampler
@@ -45,6 +53,7 @@ AREAS: tuple[tuple[str, str], ...] = (
     ("signature verify (xmlsec, chain)", r"axis/pki/|\((xmldsig|trust|placeholder)\.py"),
     ("schema + content rules", r"(axis/edxml/|\()(validate|rules|attachments)\.py"),
     ("load + parse (lxml, model)", r"axis/edxml/|\((load|parse|model|ids|dates|trace)\.py|lxml"),
+    ("PostgreSQL statements (asyncpg, pool)", r"asyncpg/|\(postgres\w*\.py|axis/store/postgres"),
     ("SQLite group commit (fsync)", r"GroupCommit|\bcommit\b"),
     ("SQLite statements", r"Connection\._execute|axis/store/|\(sqlite\w*\.py|sqlite3"),
     (
@@ -83,7 +92,7 @@ def summarise(collapsed: str) -> dict[str, float]:
 
 
 async def profile_size(
-    hub: HubProcess, size_kb: int, count: int, trailer: bytes
+    hub: HubProcess, size_kb: int, count: int, trailer: bytes, idle: bool = False
 ) -> dict[str, object]:
     system, sender, receivers, recipients = plan(hub, 1)
     frames = [
@@ -96,7 +105,7 @@ async def profile_size(
             *(
                 shutil.which("py-spy") or "py-spy",
                 "record",
-                "--gil",
+                "--idle" if idle else "--gil",
                 "--format",
                 "raw",
                 "--rate",
@@ -140,29 +149,41 @@ def print_profile(result: dict[str, object]) -> None:
         print(f"   {share * 100:5.1f}%  {area}")
 
 
-async def main() -> None:
+async def main(args: argparse.Namespace) -> None:
     if not shutil.which("py-spy"):
         sys.exit("py-spy is not installed: pip install -e '.[bench]'")
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="axis-profile-") as tmp:
-        hub = HubProcess(
-            Path(tmp) / "hub",
-            extra_config='[intake]\npolicy = "strict"\n',
-            hub_settings=HUB_SETTINGS,
-            log_level="info",
-        )
-        hub.start()
-        try:
-            trailer = await choose_framing(hub)
-            for size_kb, count in SIZES.items():
-                result = await profile_size(hub, size_kb, max(100, int(count * SCALE)), trailer)
-                print_profile(result)
-                results.append(result)
-        finally:
-            hub.stop()
+        async with contextlib.AsyncExitStack() as database:
+            store = ""
+            if args.postgres:
+                dsn = await database.enter_async_context(pgdb.fresh_database())
+                store = f'[store]\nbackend = "postgres"\ndsn = "{dsn}"\n'
+            hub = HubProcess(
+                Path(tmp) / "hub",
+                extra_config=f'[intake]\npolicy = "strict"\n{store}',
+                hub_settings=HUB_SETTINGS,
+                log_level="info",
+                workers=args.workers,
+            )
+            hub.start()
+            try:
+                trailer = await choose_framing(hub)
+                for size_kb in args.sizes:
+                    count = max(100, int(SIZES.get(size_kb, 600) * SCALE))
+                    result = await profile_size(hub, size_kb, count, trailer, args.idle)
+                    print_profile(result)
+                    results.append(result)
+            finally:
+                hub.stop()
     (OUT / "profile.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(description="py-spy on a hub under end-to-end load")
+    parser.add_argument("--postgres", action="store_true", help="on a fresh PostgreSQL database")
+    parser.add_argument("--workers", type=int, default=1, help="serving processes")
+    parser.add_argument("--idle", action="store_true", help="sample idle threads too")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="KB")
+    asyncio.run(main(parser.parse_args()))

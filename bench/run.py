@@ -22,7 +22,9 @@ Results go to bench/results.json and bench/results.png. Environment knobs: BENCH
 (default 1.0) scales package counts; BENCH_QUEUE_DEPTH (default 50000, 0 = skip) sets the
 queue-depth RSS check; BENCH_POSTFIX=0 skips the anchor; BENCH_TIERS=0 skips the
 cross-province run through three hubs (bench/tiers.py); BENCH_PG=0 skips the PostgreSQL
-nodes (BENCH_PG_DSN names the server, BENCH_PG_SHARE their share of the packages, 0.3).
+nodes (BENCH_PG_DSN names the server, BENCH_PG_SHARE their share of the packages, 0.3);
+BENCH_NODES_ONLY=1 runs the nodes comparison alone (single-recipient scenarios on the three
+nodes: no Postfix, fan-out, large package, queue depth, tiers or push), for A/B work.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ WITH_PG = os.environ.get("BENCH_PG", "1") != "0"
 # The PostgreSQL nodes send this share of each scenario's packages: at full counts they took
 # 335 s (one node) and 210 s (two) at a load average of 8, doubling `make bench`.
 PG_SHARE = float(os.environ.get("BENCH_PG_SHARE", "0.3"))
+NODES_ONLY = os.environ.get("BENCH_NODES_ONLY", "0") == "1"
 # A side using this share of its cores during the end-to-end phase is the bottleneck.
 SATURATED = 0.85
 # Each simulated system stands for a busy integrator: the per-system fairness limits (429
@@ -451,7 +454,8 @@ async def all_nodes(tmp: Path) -> list[Row]:
     """SQLite x1 (every scenario), then PostgreSQL x1 and x2 (single recipient), each on a
     fresh database."""
     floors: dict[str, float] = {}
-    rows = await hub_rows(tmp / "sqlite1", SCENARIOS, floors)
+    scenarios = tuple(s for s in SCENARIOS if s.recipients == 1) if NODES_ONLY else SCENARIOS
+    rows = await hub_rows(tmp / "sqlite1", scenarios, floors)
     single = tuple(
         replace(s, count=int(s.count * PG_SHARE)) for s in SCENARIOS if s.recipients == 1
     )
@@ -504,7 +508,19 @@ def print_nodes(ratios: list[dict[str, Any]]) -> None:
         )
 
 
+async def nodes_only() -> None:
+    """BENCH_NODES_ONLY=1: the three nodes side by side, nothing else (results not written)."""
+    with tempfile.TemporaryDirectory(prefix="axis-bench-") as tmp:
+        rows = await all_nodes(Path(tmp))
+    print_table(rows)
+    ratios = node_ratios(rows)
+    print_nodes(ratios)
+    print(json.dumps({"scenario": "nodes", "rows": ratios}))
+
+
 async def main() -> None:
+    if NODES_ONLY:
+        return await nodes_only()
     print("== per-stage library costs (issue 2)")
     stages = stage_costs_table()
     before = run_postfix("before the hub")

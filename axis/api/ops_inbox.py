@@ -195,8 +195,12 @@ async def acknowledge(
 ) -> bool:
     """The recipient's transport acknowledgement (every door acknowledges here): done is final
     and a repeated done is idempotent; a fail after done is 5.1.10."""
-    row = await own_delivery(daemon, system_id, delivery_id)
-    changed = await daemon.store.acknowledge(row.delivery_id, system_id, done, error)
+    # The ownership check and the acknowledgement in one store call (one round trip on
+    # PostgreSQL); someone else's delivery is answered as a missing one, as own_delivery.
+    acked = await daemon.store.acknowledge_own(delivery_id, system_id, done, error)
+    if acked is None:
+        raise Rejected("5.1.8", f"docId {delivery_id!r}.")
+    row, changed = acked
     if not changed and not done:
         raise Rejected("5.1.10", f"docId {row.delivery_id!r} was acknowledged done.")
     if changed:

@@ -18,17 +18,18 @@ name = "dedupe"
 
 
 async def run(ctx: Intake, env: Env) -> None:
-    checked = ctx.checked
-    existing = await env.store.find_duplicate(ctx.from_agency, checked.sha256)
+    checked, package = ctx.checked, ctx.checked.package
+    document_id = (
+        package.document_id
+        if isinstance(package, DocumentPackage) and package.business_doc_type == 0
+        else None
+    )
+    # Both questions in one read (one round trip on PostgreSQL; docs/performance.md).
+    existing, taken = await env.store.dedupe_lookup(ctx.from_agency, checked.sha256, document_id)
     if existing is not None:
         ctx.duplicate_of = existing
         ctx.findings.append(Finding("2.6.1", f"Original DocId {existing.id}."))
         ctx.done = True
         return
-    package = checked.package
-    if (
-        isinstance(package, DocumentPackage)
-        and package.business_doc_type == 0
-        and await env.store.document_id_taken(ctx.from_agency, package.document_id)
-    ):
-        raise Rejected("5.6.2", f"DocumentId {package.document_id!r}.")
+    if taken:
+        raise Rejected("5.6.2", f"DocumentId {document_id!r}.")

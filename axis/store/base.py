@@ -261,6 +261,13 @@ class Store(Protocol):
     # intake
     async def find_duplicate(self, from_agency: str, sha256: str) -> DocumentRef | None: ...
     async def document_id_taken(self, from_agency: str, document_id: str) -> bool: ...
+    async def dedupe_lookup(
+        self, from_agency: str, sha256: str, document_id: str | None
+    ) -> tuple[DocumentRef | None, bool]:
+        """find_duplicate and (when ``document_id`` is given) document_id_taken in one read:
+        intake's dedupe stage costs one round trip (docs/performance.md)."""
+        ...
+
     async def find_originals(self, document_id: str) -> list[DocumentRef]: ...
     async def recipients(self, doc_id: str) -> list[RecipientState]: ...
     async def reported_codes(self, doc_id: str, agency: str) -> tuple[str, ...]: ...
@@ -294,6 +301,13 @@ class Store(Protocol):
     async def acknowledge(
         self, delivery_id: str, system_id: str, ok: bool, error: str
     ) -> bool: ...  # False: already done (final), nothing changed
+    async def acknowledge_own(
+        self, delivery_id: str, system_id: str, ok: bool, error: str
+    ) -> tuple[InboxRow, bool] | None:
+        """The ownership check and acknowledge() in one call (one round trip on PostgreSQL):
+        None when the delivery is not the caller's (nothing changed), else the row as it was
+        and whether this changed it."""
+        ...
 
     # sender's view
     async def list_sent(

@@ -2,7 +2,8 @@
 
 Sits where sqlite.py sits (under intake's persist stage and the API's read paths), for a cluster
 (docs/operations.md). Differences from SQLite, and why:
-- a pool of connections, no group commit: PostgreSQL takes concurrent writers itself;
+- a pool of connections (postgres_pool.py), no group commit: PostgreSQL takes concurrent
+  writers itself;
 - what SQLite's single process decides with in-process locks, the database decides here:
   ``claim`` takes transaction-scoped advisory locks keyed like intake/claims.py's keys and
   the package's save_incoming commits in that same transaction, so the locks are released by
@@ -21,7 +22,6 @@ import asyncio
 import contextlib
 import hashlib
 import re
-import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -30,7 +30,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-from asyncpg.transaction import Transaction
 
 from axis.errors import StoreUnavailable
 from axis.eventlog.event import Event, LogSettings
@@ -51,9 +50,11 @@ from axis.store.migrate import migrations
 from axis.store.postgres_blobs import PgBlob
 from axis.store.postgres_intake import write_incoming
 from axis.store.postgres_leases import Leases
+from axis.store.postgres_pool import Pool, PoolClosed
+from axis.store.postgres_replay import ReplayKeys
 from axis.store.push_postgres import PushPostgres
 from axis.store.sqlite import now
-from axis.store.sqlite_queries import FETCH_SELECT, Queries
+from axis.store.sqlite_queries import INBOX_SELECT, Queries
 from axis.store.tiers_postgres import PostgresTiers
 
 # Errors that mean "the database cannot serve us right now", not "this request is wrong".
@@ -69,55 +70,59 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.ReadOnlySQLTransactionError,  # a standby after a failover
 )
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT, asyncpg.PostgresError)
+CLOSING_ERRORS: tuple[type[BaseException], ...] = (*DATABASE_ERRORS, PoolClosed)
 # Seconds to wait for a free pooled connection or a new one before answering 503.
 ACQUIRE_TIMEOUT_S = 10.0
-# How often expired replay keys are deleted (by whichever node notices first).
-PRUNE_EVERY_S = 30.0
 # Held while one node migrates, so nodes starting together do not race (pg_advisory_lock id).
 MIGRATION_LOCK = 0x61786973  # "axis"
 
 
-# A fetch in one round trip: count the attempt, move queued -> fetched, and record the
-# "fetched" event only when this statement made that move (the row lock decides, whatever
-# node fetches at the same moment).
-MARK_FETCHED = (
-    "WITH before AS (SELECT d.id, d.state, d.doc_id, d.agency FROM deliveries d "
-    "WHERE d.id = $2 FOR UPDATE), "
+# A fetch in one round trip (was a read, then this mark): read the delivery with its
+# document, then, if it is the caller's ($8: only then) count the attempt, move queued ->
+# fetched, and record the "fetched" event only when this statement made that move (the row
+# lock decides, whatever node fetches at the same moment). The row read is the one before
+# the mark (state 'queued' when this fetch moved it), as when they were two statements.
+FETCH_AND_MARK = (
+    "WITH found AS (SELECT d.id, d.doc_id, d.message_type, doc.from_agency, d.agency, "
+    "a.system_id, d.state, d.last_error, d.created_at, d.updated_at, "
+    "CASE WHEN ($7::bigint < 0 OR doc.size <= $7::bigint) THEN doc.data END AS data, "
+    "doc.size, doc.data IS NULL AS in_chunks FROM deliveries d "
+    "JOIN documents doc ON doc.id = d.doc_id LEFT JOIN agencies a ON a.id = d.agency "
+    "WHERE d.id = $2), "
+    "before AS (SELECT d.id, d.state, d.doc_id, d.agency FROM deliveries d JOIN found f "
+    "ON f.id = d.id WHERE NOT $8 OR f.system_id = $3 FOR UPDATE OF d), "
     "marked AS (UPDATE deliveries d SET attempts = d.attempts + 1, "
     "updated_at = CASE WHEN before.state = 'queued' THEN $1 ELSE d.updated_at END, "
     "state = CASE WHEN before.state = 'queued' THEN 'fetched' ELSE d.state END "
     "FROM before WHERE d.id = before.id "
     "RETURNING before.state AS was, before.doc_id, before.agency), "
     # The delivery log (events_postgres.py): its shared lock before the event takes a seq.
-    "held AS (SELECT pg_advisory_xact_lock_shared($4) FROM marked WHERE was = 'queued' AND $6) "
-    "INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, actor, hop) "
-    "SELECT $1, 'fetched', doc_id, $2, agency, $3, 'system:' || $3, $5 FROM marked, held"
-)
-
-
-# Every request records its key: this statement's commit does not wait for the WAL flush
-# (synchronous_commit off for this one transaction only; docs/decisions.md "Replay keys
-# committed without waiting for the disk"): 0.65 -> 0.15 ms per request measured here.
-FIRST_USE = (
-    "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) "
-    "INSERT INTO replay_keys (key, expires_at) "
-    "SELECT $1, now() + make_interval(secs => $2) FROM relaxed ON CONFLICT (key) DO UPDATE "
-    "SET expires_at = EXCLUDED.expires_at WHERE replay_keys.expires_at < now() RETURNING 1"
+    "held AS (SELECT pg_advisory_xact_lock_shared($4) FROM marked WHERE was = 'queued' AND $6), "
+    "logged AS (INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, actor, "
+    "hop) SELECT $1, 'fetched', doc_id, $2, agency, $3, 'system:' || $3, $5 FROM marked, held) "
+    "SELECT * FROM found"
 )
 
 
 # An acknowledgement in one round trip (was BEGIN, UPDATE, INSERT, COMMIT): the conditional
 # UPDATE decides (done is final), and its event is written only when it changed the row.
+# With $10 (acknowledge_own) the delivery is read first and changed only if it is the caller's
+# ($5): the ownership check and the acknowledgement in one statement; the row comes back as
+# it was before this statement, with how many rows it changed.
 ACKNOWLEDGE = (
-    "WITH changed AS (UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3, "
+    f"WITH found AS ({INBOX_SELECT}WHERE d.id = $4 AND $10), "
+    "changed AS (UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3, "
     "acked_at = CASE WHEN $1 = 'done' THEN $3 ELSE '' END "
-    "WHERE id = $4 AND state <> 'done' RETURNING id, doc_id, agency), "
+    "WHERE id = $4 AND state <> 'done' "
+    "AND (NOT $10 OR EXISTS (SELECT 1 FROM found WHERE found.system_id = $5)) "
+    "RETURNING id, doc_id, agency), "
     # The delivery log (events_postgres.py): its shared lock before the event takes a seq.
     "held AS (SELECT pg_advisory_xact_lock_shared($7) FROM changed WHERE $9), "
     "logged AS (INSERT INTO events (at, kind, doc_id, delivery_id, agency, system_id, actor, "
     "hop, code, detail) SELECT $3, 'acknowledged', doc_id, id, agency, $5, 'system:' || $5, $8, "
-    "$1, $6 FROM changed, held) "
-    "SELECT count(*) FROM changed"
+    "$1, $6 FROM changed, held), "
+    "counted AS (SELECT count(*) AS n FROM changed) "
+    "SELECT counted.n, found.* FROM counted LEFT JOIN found ON true"
 )
 
 
@@ -126,12 +131,21 @@ def lock_id(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
 
 
+def claim_sql(keys: Sequence[str]) -> str:
+    """BEGIN and every key's advisory lock in one round trip (simple query protocol: the ids
+    are integers this process computed, never caller text). Locks are taken in one global
+    order (sorted ids), so two claimants never deadlock."""
+    locks = "".join(
+        f"SELECT pg_advisory_xact_lock({ident});" for ident in sorted({lock_id(k) for k in keys})
+    )
+    return f"BEGIN;{locks}"
+
+
 @dataclass
 class _Claim:
     """The transaction that holds one package's advisory locks until its save_incoming."""
 
     conn: Any
-    transaction: Transaction
     task: asyncio.Task[Any] | None
     open: bool = True
 
@@ -172,17 +186,16 @@ class PostgresStore(
     def __init__(self, dsn: str, pool_size: int = 10) -> None:
         self.dsn = dsn
         self.pool_size = pool_size
-        self._pool: asyncpg.Pool | None = None
-        self._next_prune = 0.0
+        self._pool: Pool | None = None
+        self._replay = ReplayKeys(self._pooled)
         self._sql: dict[str, str] = {}
         self._leases: list[Leases] = []
         self.eventlog = LogSettings()  # new_store sets it from config [eventlog]
 
     async def open(self) -> None:
         try:
-            self._pool = await asyncpg.create_pool(
-                self.dsn, min_size=1, max_size=self.pool_size, timeout=ACQUIRE_TIMEOUT_S
-            )
+            self._pool = Pool(self.dsn, self.pool_size, ACQUIRE_TIMEOUT_S)
+            await self._pool.start()
             await self.migrate()
             async with self.transaction() as conn:
                 await chain_pending(conn)  # events from before migration 005 too
@@ -198,7 +211,7 @@ class PostgresStore(
         if pool is not None:
             try:
                 await asyncio.wait_for(pool.close(), 10)
-            except DATABASE_ERRORS:
+            except CLOSING_ERRORS:
                 pool.terminate()
 
     async def migrate(self) -> list[int]:
@@ -254,18 +267,15 @@ class PostgresStore(
     async def _pooled(self) -> AsyncIterator[Any]:
         """A pooled connection; connection-level failures become StoreUnavailable.
 
-        A connection whose protocol state asyncpg reports corrupt (InternalClientError: the
-        server went away mid-operation, e.g. PostgreSQL stopped) is terminated, never handed
-        back to the pool, so the next request gets a fresh one (docs/operations.md)."""
+        A connection left in doubt (InternalClientError: the server went away mid-operation,
+        e.g. PostgreSQL stopped; any driver or network error; a cancellation) is terminated by
+        the pool, never handed out again, so the next request gets a fresh one
+        (postgres_pool.py, docs/operations.md)."""
         if self._pool is None:
             raise StoreUnavailable("the store is closed")
         with _transient():
-            async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
-                try:
-                    yield conn
-                except asyncpg.InternalClientError:
-                    conn.terminate()
-                    raise
+            async with self._pool.acquire(ACQUIRE_TIMEOUT_S) as conn:
+                yield conn
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Any]:
@@ -292,24 +302,22 @@ class PostgresStore(
     async def claim(self, keys: Sequence[str]) -> AsyncIterator[None]:
         """Advisory locks on ``keys`` in a transaction that save_incoming then commits.
 
-        Locks are taken in one global order (sorted ids), so two claimants never deadlock;
-        a node that dies mid-way loses its connection and PostgreSQL releases its locks."""
+        One round trip opens the transaction and takes the locks (claim_sql); a node that
+        dies mid-way loses its connection and PostgreSQL releases its locks. A connection
+        still in the transaction after this (a rollback that failed) is closed by the pool."""
         if _my_claim() is not None:
             raise RuntimeError("this task already holds a claim")
         async with self._pooled() as conn:
-            transaction = conn.transaction()
-            await transaction.start()
-            held = _Claim(conn, transaction, asyncio.current_task())
+            held = _Claim(conn, asyncio.current_task())
             token = _CLAIM.set(held)
             try:
-                for ident in sorted({lock_id(key) for key in keys}):
-                    await conn.execute("SELECT pg_advisory_xact_lock($1)", ident)
+                await conn.execute(claim_sql(keys))
                 yield
             finally:
                 _CLAIM.reset(token)
                 if held.open:  # refused, duplicate or failed: nothing was written
                     with contextlib.suppress(*DATABASE_ERRORS):
-                        await transaction.rollback()
+                        await conn.execute("ROLLBACK")
 
     async def save_incoming(
         self,
@@ -333,9 +341,9 @@ class PostgresStore(
                     await write_incoming(held.conn, doc, deliveries, status, pending, self.eventlog)
                 except BaseException:
                     with contextlib.suppress(*DATABASE_ERRORS):
-                        await held.transaction.rollback()
+                        await held.conn.execute("ROLLBACK")
                     raise
-                await held.transaction.commit()
+                await held.conn.execute("COMMIT")
         except asyncpg.UniqueViolationError as exc:
             # Claims make this unreachable; if it happens, nothing was stored and a retry
             # is answered by dedupe with the copy that won.
@@ -344,14 +352,8 @@ class PostgresStore(
     # -- replay cache ---------------------------------------------------------------------
 
     async def first_use(self, key: str, keep_s: float) -> bool:
-        digest = bytes.fromhex(key)[:16]  # key: the verified HMAC, 64 hex digits
-        # Never a claim's connection: FIRST_USE relaxes the commit of the transaction it runs in.
-        async with self._pooled() as conn:
-            if time.monotonic() >= self._next_prune:
-                self._next_prune = time.monotonic() + PRUNE_EVERY_S
-                await conn.execute("DELETE FROM replay_keys WHERE expires_at < now()")
-            # Inserted, or an expired row taken over: first use. A live row: a replay.
-            return await conn.fetchrow(FIRST_USE, digest, float(keep_s)) is not None
+        """Written in batches with the keys of concurrent requests (postgres_replay.py)."""
+        return await self._replay.first_use(bytes.fromhex(key)[:16], keep_s)  # the HMAC's hex
 
     # -- systems and directory writes -----------------------------------------------------
 
@@ -496,20 +498,21 @@ class PostgresStore(
     async def _fetch(
         self, delivery_id: str, system_id: str, inline_up_to: int, *, mine_only: bool
     ) -> tuple[InboxRow, bytes | PgBlob] | None:
-        rows = await self._read(FETCH_SELECT, (inline_up_to, inline_up_to, delivery_id))
-        if not rows or (mine_only and rows[0][5] != system_id):
-            return None
-        row, (data, size, in_chunks) = InboxRow(*rows[0][:10]), rows[0][10:13]
         async with self._connection() as conn:  # one statement, its own transaction
-            await conn.execute(
-                MARK_FETCHED,
+            rows = await conn.fetch(
+                FETCH_AND_MARK,
                 now(),
                 delivery_id,
                 system_id,
                 APPEND_LOCK,
                 self.eventlog.hub,
                 self.eventlog.enabled,
+                inline_up_to,
+                mine_only,
             )
+        if not rows or (mine_only and rows[0][5] != system_id):
+            return None
+        row, (data, size, in_chunks) = InboxRow(*rows[0][:10]), rows[0][10:13]
         if data is not None:
             return row, bytes(data)
         return row, PgBlob(self._fetchval, row.doc_id, size, in_chunks)
@@ -518,9 +521,23 @@ class PostgresStore(
         """Record done/fail; False when the delivery was already done (final). A conditional
         UPDATE decides, whatever node answers: done is final; fail may be followed by fail or
         done (the recipient retried); of two nodes acknowledging at once, one changes it."""
+        return bool((await self._acknowledge(delivery_id, system_id, ok, error, False))[0])
+
+    async def acknowledge_own(
+        self, delivery_id: str, system_id: str, ok: bool, error: str
+    ) -> tuple[InboxRow, bool] | None:
+        """The ownership check and acknowledge() in one statement (base.Store)."""
+        changed, *row = await self._acknowledge(delivery_id, system_id, ok, error, True)
+        if row[0] is None or row[5] != system_id:
+            return None
+        return InboxRow(*row), bool(changed)
+
+    async def _acknowledge(
+        self, delivery_id: str, system_id: str, ok: bool, error: str, own: bool
+    ) -> Any:
         at, state = now(), "done" if ok else "fail"
         async with self._connection() as conn:  # one statement, its own transaction
-            changed = await conn.fetchval(
+            return await conn.fetchrow(
                 ACKNOWLEDGE,
                 state,
                 "" if ok else error,
@@ -531,8 +548,8 @@ class PostgresStore(
                 APPEND_LOCK,
                 self.eventlog.hub,
                 self.eventlog.enabled,
+                own,
             )
-            return bool(changed)
 
 
 @contextlib.contextmanager
@@ -542,3 +559,5 @@ def _transient() -> Any:
         yield
     except TRANSIENT as exc:
         raise StoreUnavailable(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc
+    except PoolClosed as exc:
+        raise StoreUnavailable(str(exc)) from exc

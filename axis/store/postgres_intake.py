@@ -12,15 +12,31 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from axis.eventlog.event import LogSettings
+from axis.eventlog.event import CONTENT_FIELDS, LogSettings
 from axis.store.base import BLOB_CHUNK, FileBytes, NewDelivery, NewDocument, StatusEffect
-from axis.store.events_postgres import append
-from axis.store.events_sqlite import intake_events
+from axis.store.events_postgres import APPEND_LOCK, append
+from axis.store.events_sqlite import intake_events, stamped
 
 INSERT_DOCUMENT = (
     "INSERT INTO documents (id, from_agency, system_id, message_type, document_id, "
     "business_type, original_id, status_code, sha256, size, data, subject, notation, findings, "
     "created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
+)
+_EVENT_ARRAYS = ", ".join(f"${n}::text[]" for n in range(22, 22 + len(CONTENT_FIELDS)))
+# The common package (bytes inline, no status effect) in ONE statement: document, deliveries
+# and events (was one round trip each). Each sub-statement sees the same snapshot; the
+# deliveries' foreign key is checked at the statement's end, when the document is there. The
+# events come last as in events_postgres.append: the shared APPEND_LOCK ($20) is taken
+# before they get their seq and held until the commit ($21: the delivery log is on).
+INSERT_PACKAGE = (
+    f"WITH doc AS ({INSERT_DOCUMENT}), "
+    "dels AS (INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, "
+    "created_at, updated_at) SELECT d.id, $1, d.agency, d.message_type, d.route, 'queued', "
+    "$15, $15 FROM unnest($16::text[], $17::text[], $18::text[], $19::text[]) "
+    "AS d(id, agency, message_type, route)), "
+    "held AS (SELECT pg_advisory_xact_lock_shared($20) WHERE $21) "
+    f"INSERT INTO events ({', '.join(CONTENT_FIELDS)}) SELECT e.* FROM held, "
+    f"unnest({_EVENT_ARRAYS}) AS e({', '.join(CONTENT_FIELDS)})"
 )
 
 
@@ -33,6 +49,9 @@ async def write_incoming(
     settings: LogSettings,
 ) -> None:
     """Every row of one package and its events, inside the caller's open transaction."""
+    if not isinstance(doc.data, FileBytes) and status is None and not pending:
+        await _write_common(conn, doc, doc.data, deliveries, settings)
+        return
     spooled = isinstance(doc.data, FileBytes)
     size = doc.data.size if isinstance(doc.data, FileBytes) else len(doc.data)
     await conn.execute(
@@ -57,6 +76,28 @@ async def write_incoming(
     await _status_effects(conn, doc, status, pending)
     # Last: the chain lock is held from here to the commit (events_postgres.py).
     await append(conn, intake_events(doc, deliveries, status), settings)
+
+
+async def _write_common(
+    conn: Any,
+    doc: NewDocument,
+    data: bytes,
+    deliveries: Sequence[NewDelivery],
+    settings: LogSettings,
+) -> None:
+    """INSERT_PACKAGE: one round trip for the rows of a package without status effects."""
+    events = [stamped(e, settings) for e in intake_events(doc, deliveries, None)]
+    await conn.execute(
+        INSERT_PACKAGE,
+        doc.id, doc.from_agency, doc.system_id, doc.message_type, doc.document_id,
+        doc.business_type, doc.original_id, doc.status_code, doc.sha256, len(data),
+        data, doc.subject, doc.notation,
+        json.dumps(doc.findings, ensure_ascii=False), doc.created_at,
+        [d.id for d in deliveries], [d.agency for d in deliveries],
+        [d.message_type for d in deliveries], [d.route for d in deliveries],
+        APPEND_LOCK, settings.enabled and bool(events),
+        *([getattr(e, f) for e in events] for f in CONTENT_FIELDS),
+    )  # fmt: skip
 
 
 async def _status_effects(

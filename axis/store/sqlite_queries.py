@@ -25,8 +25,18 @@ _DOC_COLUMNS = (
     "id, from_agency, system_id, message_type, document_id, business_type, original_id, "
     "status_code, sha256, size, subject, notation, created_at, findings"
 )
+# Intake's dedupe in one read: the oldest copy of these bytes from this sender (or NULLs), and
+# whether the sender already used this DocumentId for a new edoc (docs/domain.md §7).
+DEDUPE_LOOKUP = (
+    "SELECT "
+    + ", ".join(f"d.{c.strip()}" for c in _DOC_COLUMNS.split(","))
+    + ", EXISTS (SELECT 1 FROM documents WHERE document_id = ? AND from_agency = ? "
+    "AND message_type = 'edoc' AND business_type = 0) "
+    f"FROM (SELECT 1 AS one) AS x LEFT JOIN (SELECT {_DOC_COLUMNS} FROM documents "
+    "WHERE from_agency = ? AND sha256 = ? ORDER BY created_at LIMIT 1) AS d ON 1 = 1"
+)
 _AGENCY_COLUMNS = "id, pid, code, name, mail, mobile, fax, system_id, upstream"
-_INBOX_SELECT = (
+INBOX_SELECT = (
     "SELECT d.id, d.doc_id, d.message_type, doc.from_agency, d.agency, a.system_id, d.state, "
     "d.last_error, d.created_at, d.updated_at FROM deliveries d "
     "JOIN documents doc ON doc.id = d.doc_id LEFT JOIN agencies a ON a.id = d.agency "
@@ -57,6 +67,9 @@ class Queries:
 
     async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         raise NotImplementedError
+
+    async def acknowledge(self, delivery_id: str, system_id: str, ok: bool, error: str) -> bool:
+        raise NotImplementedError  # each backend's own write
 
     # -- systems --------------------------------------------------------------------------
 
@@ -120,6 +133,16 @@ class Queries:
             (from_agency, sha256),
         )
         return DocumentRef(*rows[0]) if rows else None
+
+    async def dedupe_lookup(
+        self, from_agency: str, sha256: str, document_id: str | None
+    ) -> tuple[DocumentRef | None, bool]:
+        """find_duplicate and document_id_taken in one read (base.Store.dedupe_lookup)."""
+        if document_id is None:
+            return await self.find_duplicate(from_agency, sha256), False
+        rows = await self._read(DEDUPE_LOOKUP, (document_id, from_agency, from_agency, sha256))
+        *ref, taken = rows[0]
+        return (DocumentRef(*ref) if ref[0] is not None else None), bool(taken)
 
     async def document_id_taken(self, from_agency: str, document_id: str) -> bool:
         rows = await self._read(
@@ -191,7 +214,7 @@ class Queries:
         """Deliveries not yet acknowledged done, addressed to agencies the system serves."""
         page, page_params = _page(limit, offset)
         rows = await self._read(
-            _INBOX_SELECT + f"WHERE a.system_id = ? AND d.message_type = ? AND {_OPEN_STATES} "
+            INBOX_SELECT + f"WHERE a.system_id = ? AND d.message_type = ? AND {_OPEN_STATES} "
             f"ORDER BY d.created_at, d.id{page}",
             (system_id, message_type, *page_params),
         )
@@ -206,8 +229,18 @@ class Queries:
         return int(rows[0][0])
 
     async def get_delivery(self, delivery_id: str) -> InboxRow | None:
-        rows = await self._read(_INBOX_SELECT + "WHERE d.id = ?", (delivery_id,))
+        rows = await self._read(INBOX_SELECT + "WHERE d.id = ?", (delivery_id,))
         return InboxRow(*rows[0]) if rows else None
+
+    async def acknowledge_own(
+        self, delivery_id: str, system_id: str, ok: bool, error: str
+    ) -> tuple[InboxRow, bool] | None:
+        """base.Store.acknowledge_own as a read then acknowledge() (SQLite: the read is on the
+        reader connection, the write in the writer's group commit)."""
+        row = await self.get_delivery(delivery_id)
+        if row is None or row.agency_system != system_id:
+            return None
+        return row, await self.acknowledge(delivery_id, system_id, ok, error)
 
     async def list_sent(
         self, system_id: str, limit: int | None = None, offset: int = 0

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from axis import config as config_mod
@@ -15,6 +16,7 @@ from axis.errors import StoreUnavailable
 from axis.store import open_store
 from axis.store.base import BLOB_CHUNK, FileBytes, Store
 from axis.store.copy import copy_sqlite_to_postgres
+from axis.store.events_postgres import APPEND_LOCK
 from axis.store.postgres import PostgresStore
 from tests.store.conftest import SYSTEM, new_document, save
 
@@ -192,3 +194,47 @@ async def test_a_replay_key_relaxes_only_its_own_commit(pg_dsn: str) -> None:
             assert await conn.fetchval("SELECT count(*) FROM replay_keys") == 1
     finally:
         await store.close()
+
+
+async def test_replay_keys_of_concurrent_requests_are_written_in_one_statement(
+    pg_dsn: str, other_node: Store
+) -> None:
+    """postgres_replay.py: a batch per statement, each key still decided by the database."""
+    store = PostgresStore(pg_dsn, pool_size=1)
+    await store.open()
+    statements: list[str] = []
+    try:
+        async with store.transaction() as conn:  # the pool's one connection, used below
+            conn.add_query_logger(lambda record: statements.append(record.query))
+        keys = [f"{n:02x}" * 32 for n in range(20)]
+        firsts = await asyncio.gather(*(store.first_use(key, 600) for key in [*keys, keys[0]]))
+        await asyncio.sleep(0.05)  # query loggers are called soon, not at once
+        assert firsts.count(True) == 20 and not firsts[-1]  # the same key twice: one replay
+        assert 1 <= len([s for s in statements if "replay_keys (key" in s]) <= 2
+        assert not any(await asyncio.gather(*(other_node.first_use(k, 600) for k in keys)))
+    finally:
+        await store.close()
+
+
+async def test_an_appender_is_not_queued_behind_a_chainer_waiting_for_the_append_lock(
+    pg_dsn: str, store: Store
+) -> None:
+    """events_postgres._append_lock: the chainer tries the exclusive lock before it waits, so
+    while one appender is open a new one still starts at once (a waiting exclusive request
+    would queue it), and the chainer links once the open one commits."""
+    slow, fresh = await asyncpg.connect(pg_dsn), await asyncpg.connect(pg_dsn)
+    try:
+        await slow.execute("BEGIN")
+        await slow.execute("SELECT pg_advisory_xact_lock_shared($1)", APPEND_LOCK)
+        chaining = asyncio.create_task(store.chain_pending())  # type: ignore[attr-defined]
+        await asyncio.sleep(0.03)  # the chainer is trying by now
+        async with fresh.transaction():
+            await asyncio.wait_for(
+                fresh.execute("SELECT pg_advisory_xact_lock_shared($1)", APPEND_LOCK), 0.05
+            )
+        assert not chaining.done()  # it cannot link past the open appender
+        await slow.execute("COMMIT")
+        await asyncio.wait_for(chaining, 5)
+    finally:
+        await slow.close()
+        await fresh.close()

@@ -117,3 +117,35 @@ async def test_marks_in_one_group_commit_keep_their_order(store: Store, store_ba
     row = await store.get_delivery(delivery)
     assert row is not None and (row.state, row.last_error) == ("done", "")
     assert await store.count_events() == events + 2  # fail, done
+
+
+async def test_dedupe_lookup_answers_both_questions_in_one_read(store: Store) -> None:
+    first = new_document(b"<edXMLEnvelope>one</edXMLEnvelope>", document_id="doc-1")
+    await save(store, first)
+    status = new_document(b"<s/>", message_type="status", document_id="doc-2")
+    await save(store, status)
+    found, taken = await store.dedupe_lookup(first.from_agency, first.sha256, "doc-1")
+    assert found is not None and found.id == first.id and taken
+    found, taken = await store.dedupe_lookup(first.from_agency, "0" * 64, "doc-1")
+    assert found is None and taken
+    found, taken = await store.dedupe_lookup(first.from_agency, "0" * 64, "doc-2")
+    assert found is None and not taken  # a status's DocumentId is not a new edoc's
+    found, taken = await store.dedupe_lookup("000.00.00.X99", first.sha256, "doc-1")
+    assert found is None and not taken  # another sender's
+    found, taken = await store.dedupe_lookup(first.from_agency, first.sha256, None)
+    assert found is not None and not taken
+
+
+async def test_acknowledge_own_changes_only_the_callers_delivery_and_done_once(
+    store: Store,
+) -> None:
+    delivery = await save(store, new_document(b"<edXMLEnvelope>ack</edXMLEnvelope>"))
+    assert await store.acknowledge_own(delivery, "00.00.G22", True, "") is None  # the sender's
+    assert (await store.get_delivery(delivery)).state == "queued"  # type: ignore[union-attr]
+    assert await store.acknowledge_own("no-such-delivery", SYSTEM, True, "") is None
+    first = await store.acknowledge_own(delivery, SYSTEM, True, "")
+    assert first is not None and first[1] and first[0].delivery_id == delivery
+    assert first[0].state == "queued"  # the row as it was
+    again = await store.acknowledge_own(delivery, SYSTEM, False, "late failure")
+    assert again is not None and not again[1]  # done is final
+    assert (await store.get_delivery(delivery)).state == "done"  # type: ignore[union-attr]
