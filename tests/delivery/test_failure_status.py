@@ -28,6 +28,7 @@ from axis.store.base import Store
 from tests.delivery.conftest import (
     PUSHED,
     RECIPIENT,
+    SECRETS,
     SENDER,
     SENDER_SYSTEM,
     accept,
@@ -216,3 +217,25 @@ async def test_a_crash_between_ending_the_delivery_and_issuing_still_yields_exac
     [(reporter, data)] = await statuses(store)
     assert reporter == RECIPIENT and read_status(data).description.startswith("axis 5.9.2")
     assert SENDER in read_status(data).response_for.document_id
+
+
+async def test_a_sender_delivered_by_push_gets_the_failure_status_pushed_at_once(
+    store: Store, receiver: Receiver, pki: devpki.DevPki
+) -> None:
+    sender_side = await Receiver(SENDER_SYSTEM, SECRETS[SENDER_SYSTEM]).start()
+    try:
+        await accept(store, 1)
+        receiver.mode = "refuse"
+        notices = issuer(store, pki)
+        adapters = {PUSHED: http_push(receiver), SENDER_SYSTEM: http_push(sender_side)}
+        manager = queue_manager(store, adapters, ManualClock(), notices=notices)
+        notices.wake = manager.wake  # as the daemon wires it
+        for _ in range(3):
+            await settle(manager)
+        await manager.close()
+        [data] = sender_side.stored.values()
+        status = read_status(data)
+        assert status.sender.organ_id == RECIPIENT and status.description.startswith("axis 5.9.2")
+        assert await statuses(store) == []  # pushed, so not in its pull list
+    finally:
+        await sender_side.stop()
