@@ -239,3 +239,27 @@ async def test_a_sender_delivered_by_push_gets_the_failure_status_pushed_at_once
         assert await statuses(store) == []  # pushed, so not in its pull list
     finally:
         await sender_side.stop()
+
+
+async def test_quarantine_earns_no_status_until_released_past_the_lifetime_then_exactly_one(
+    store: Store, receiver: Receiver, pki: devpki.DevPki
+) -> None:
+    from tests.delivery.test_queue import Exploding
+
+    [delivery] = await accept(store, 1)
+    clock = ManualClock()
+    adapter = Exploding(http_push(receiver), {delivery})
+    manager = queue_manager(store, {PUSHED: adapter}, clock, lifetime_s=100.0,
+                            notices=issuer(store, pki))  # fmt: skip
+    await settle(manager)
+    clock.advance(500.0)  # past the lifetime: the sweep leaves a quarantined delivery alone
+    for _ in range(2):
+        await settle(manager)
+    assert len(await store.push_quarantined()) == 1 and await statuses(store) == []
+    assert await store.push_release(delivery)
+    manager.wake()
+    for _ in range(2):
+        await settle(manager)
+    await manager.close()
+    [(_, data)] = await statuses(store)
+    assert read_status(data).description.startswith("axis 5.9.1 delivery.expired")
