@@ -263,3 +263,17 @@ async def test_quarantine_earns_no_status_until_released_past_the_lifetime_then_
     await manager.close()
     [(_, data)] = await statuses(store)
     assert read_status(data).description.startswith("axis 5.9.1 delivery.expired")
+
+
+async def test_a_sender_gone_from_the_directory_gets_none_and_the_notice_is_closed_with_why(
+    store: Store, receiver: Receiver, pki: devpki.DevPki
+) -> None:
+    await accept(store, 1)
+    receiver.mode = "refuse"
+    manager = queue_manager(store, {PUSHED: http_push(receiver)}, ManualClock())  # no issuer
+    await settle(manager)
+    await manager.close()
+    assert len(await store.notices_pending()) == 1
+    assert await store.delete_agency(SENDER)
+    assert await issuer(store, pki).issue_pending() == 0
+    assert await store.notices_pending() == [] and await statuses(store) == []
