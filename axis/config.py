@@ -185,6 +185,9 @@ class DeliveryConfig:
     lease_s: float = 300.0
     # Due deliveries read from the store per query (memory stays flat however long the queue).
     page_size: int = 100
+    # The status a sender gets when a delivery expires or is refused for good: "02" (a
+    # hub-signed status 02, docs/delivery.md "What the sender sees") or "off" (sent list only).
+    failure_status: str = "02"
     # Per connected system: {mode = "pull" | "push", adapter = "http-push", ...adapter settings}.
     systems: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -312,6 +315,8 @@ def _check_delivery(raw: dict[str, Any]) -> None:
     backoff = raw.get("backoff_s", [1.0])
     if not backoff or not all(isinstance(s, int | float) and s >= 0 for s in backoff):
         raise ConfigError("delivery.backoff_s must be a non-empty list of seconds >= 0")
+    if raw.get("failure_status", "02") not in ("02", "off"):
+        raise ConfigError('delivery.failure_status must be "02" or "off"')
     for system_id, settings in raw.get("systems", {}).items():
         if not isinstance(settings, dict):
             raise ConfigError(f"delivery.systems.{system_id} must be a table")

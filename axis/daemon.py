@@ -23,6 +23,7 @@ from axis.api.body import prepare_spool
 from axis.api.refusals import RefusalCounts
 from axis.config import Config, push_systems
 from axis.delivery import registry
+from axis.delivery.notices import FailureNotices
 from axis.delivery.queue import QueueManager
 from axis.directory import Directory
 from axis.eventlog import sealer
@@ -94,9 +95,21 @@ class Daemon:
             await self.close()
             raise
         policies = registry.policies_for(self.cfg, adapters)
-        self.queue = QueueManager(self.store, self.cfg.delivery, adapters, policies=policies)
+        notices = self._failure_notices()
+        self.queue = QueueManager(
+            self.store, self.cfg.delivery, adapters, policies=policies, notices=notices
+        )
+        notices.wake = self.queue.wake  # a pushed sender gets its status at once
         self.pipeline.committed.append(self.queue.wake)
         self.spawn("queue-manager", self.queue.run)
+
+    def _failure_notices(self) -> FailureNotices:
+        """The issuer of failure statuses (docs/delivery.md "What the sender sees")."""
+        code = self.cfg.delivery.failure_status
+        notices = FailureNotices(self.store, self.directory, self.receipts, code, self.cfg.hop_name)
+        if code != "off" and not notices.signed:
+            log.warning("no hub key in hub.key_dir: failure statuses are sent unsigned (2.9.5)")
+        return notices
 
     def _start_sealer(self) -> None:
         """The delivery log's chainer (PostgreSQL) and sealer (axis/eventlog/sealer.py)."""

@@ -698,6 +698,12 @@ _ENTRIES: tuple[Code, ...] = (
         "Delivering this document failed unexpectedly and it is set aside; the hub operator must look at the log and release it (axis quarantine release ID).",
         500,
     ),
+    Code(
+        "2.9.5",
+        "delivery.failure-status-unsigned",
+        "This hub-made failure status is unsigned: the hub has no key in hub.key_dir; trust it only as far as the hub connection, and ask the hub operator to add a key.",
+        200,
+    ),
 )
 
 CATALOGUE: dict[str, Code] = {entry.code: entry for entry in _ENTRIES}

@@ -345,6 +345,9 @@ class Registers:
         """A status about a document one of our agencies sent, or a recall (13) of one we
         received, which then awaits our 15 or 16. Idempotent by the hub's delivery id: False
         when it was already recorded."""
+        if (failure := transport.hub_failure(pkg)) is not None:  # the hub gave a delivery up
+            await transport.record_failure(self.db, pkg, failure)
+            return True
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO trang_thai_nhan VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",

@@ -25,7 +25,9 @@ provincial hub (the upstream adapter) and a provincial hub pushed down to (hub-p
 endpoint may carry its own Policy (in-flight limit, lease, backoff, circuit open time): hub
 hops use a short lease and a short backoff (docs/decisions.md "Short leases for hub hops"). A
 DELIVERED Result naming ``forwarded_to`` closes the delivery as ``forwarded`` (the hop is
-recorded) instead of ``pushed``. ``wake(routes)`` starts a round at once: the intake calls it
+recorded) instead of ``pushed``. An edoc delivery that ends expired or fail also owes its
+sender a hub-made status (notices.py): the store records the notice in the transaction that
+ends it, and the next round issues it. ``wake(routes)`` starts a round at once: the intake calls it
 right after a commit, so a new delivery does not wait for the next poll.
 """
 
@@ -41,6 +43,7 @@ from axis import logs
 from axis.config import DeliveryConfig
 from axis.delivery import Adapter, Outbound, Outcome, Result
 from axis.delivery.clock import Clock, SystemClock, epoch, iso
+from axis.delivery.notices import FailureNotices
 from axis.errors import StoreUnavailable
 from axis.store.base import PushRow, Store
 
@@ -134,6 +137,7 @@ class QueueManager:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         policies: Mapping[str, Policy] | None = None,
+        notices: FailureNotices | None = None,
     ) -> None:
         self.store = store
         self.cfg = cfg
@@ -148,6 +152,11 @@ class QueueManager:
         self._order = list(self.endpoints)
         self._next_sweep = 0.0
         self._woken = asyncio.Event()
+        # Failure notices (notices.py): recorded by the store when ``notify``; issued each
+        # round after a delivery failed, and at every sweep (a crash or another node's).
+        self.notify = cfg.failure_status != "off"
+        self.notices = notices if self.notify else None
+        self._notices_due = True
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -188,6 +197,9 @@ class QueueManager:
         if now >= self._next_sweep:
             self._next_sweep = now + EXPIRY_SWEEP_S
             await self._expire(now)
+            self._notices_due = True
+        if self._notices_due and self.notices is not None:
+            await self._issue_notices(self.notices)
         # Rotate the starting endpoint so a busy one cannot always take the global slots first.
         self._order = self._order[1:] + self._order[:1]
         free_global = self.cfg.max_in_flight - len(self.tasks)
@@ -228,14 +240,30 @@ class QueueManager:
         reason = self._expired_reason()
         cutoff = iso(now - self.cfg.lifetime_s)
         counts = await asyncio.gather(
-            *(self.store.push_expire(s, cutoff, iso(now), reason) for s in self.endpoints)
+            *(
+                self.store.push_expire(s, cutoff, iso(now), reason, self.notify)
+                for s in self.endpoints
+            )
         )
         for system_id, count in zip(self.endpoints, counts, strict=True):
             if count:
+                self._notices_due = True
                 self.endpoints[system_id].counts["expired"] = (
                     self.endpoints[system_id].counts.get("expired", 0) + count
                 )
                 log.warning("push expired", endpoint=system_id, deliveries=count)
+
+    async def _issue_notices(self, notices: FailureNotices) -> None:
+        """The failure statuses owed (docs/delivery.md "What the sender sees"). A bug here
+        must not stop delivery: it is logged and tried again at the next sweep."""
+        self._notices_due = False
+        try:
+            await notices.issue_pending()
+        except StoreUnavailable:
+            self._notices_due = True
+            raise
+        except Exception as exc:
+            log.error("failure statuses not issued", exc_info=exc)
 
     def _expired_reason(self) -> str:
         return f"5.9.1 delivery.expired: not delivered within {self.cfg.lifetime_s:.0f} s"
@@ -289,7 +317,10 @@ class QueueManager:
             reason = self._expired_reason()
             if row.last_error:
                 reason += f"; last error: {row.last_error}"
-            await self.store.push_give_up(row.delivery_id, row.route, "expired", reason[:1000])
+            await self.store.push_give_up(
+                row.delivery_id, row.route, "expired", reason[:1000], self.notify
+            )
+            self._notices_due = True
             self._count(endpoint, "expired")
             log.warning("push expired", delivery_id=row.delivery_id, to=row.agency)
             return
@@ -341,7 +372,8 @@ class QueueManager:
             return
         if result.outcome is Outcome.PERMANENT:
             reason = f"5.9.2 delivery.refused-by-endpoint: {result.detail}"[:1000]
-            await self.store.push_give_up(row.delivery_id, row.route, "fail", reason)
+            await self.store.push_give_up(row.delivery_id, row.route, "fail", reason, self.notify)
+            self._notices_due = True
             self._count(endpoint, "refused")
             log.warning("push refused", delivery_id=row.delivery_id, detail=result.detail)
             return

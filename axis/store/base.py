@@ -232,6 +232,19 @@ class PushRow:
     from_agency: str = ""
 
 
+@dataclass(frozen=True)
+class FailureNotice:
+    """A delivery that ended expired or fail, whose sender is owed a hub-made status
+    (migration 011; axis/delivery/notices.py)."""
+
+    delivery_id: str
+    doc_id: str
+    agency: str  # the recipient not reached
+    state: str  # expired | fail
+    reason: str  # the delivery's last_error
+    created_at: str
+
+
 class Store(Protocol):
     """Domain methods over the durable store; see axis/store/sqlite.py."""
 
@@ -375,13 +388,36 @@ class Store(Protocol):
         there) is what the sender's list shows."""
         ...
 
-    async def push_give_up(self, delivery_id: str, system_id: str, state: str, error: str) -> bool:
-        """Final failure: state ``fail`` (the endpoint refused) or ``expired`` (lifetime)."""
+    async def push_give_up(
+        self, delivery_id: str, system_id: str, state: str, error: str, notify: bool = False
+    ) -> bool:
+        """Final failure: state ``fail`` (the endpoint refused) or ``expired`` (lifetime).
+        ``notify``: an edoc's failure also records its notice, in the same transaction."""
         ...
 
-    async def push_expire(self, route: str, accepted_before: str, now: str, reason: str) -> int:
+    async def push_expire(
+        self, route: str, accepted_before: str, now: str, reason: str, notify: bool = False
+    ) -> int:
         """Every due (not leased) queued delivery of ``route`` accepted before
-        ``accepted_before`` becomes ``expired``: ``reason`` + its last error. How many."""
+        ``accepted_before`` becomes ``expired``: ``reason`` + its last error. How many.
+        ``notify``: each expired edoc delivery's notice is recorded in the same transaction."""
+        ...
+
+    async def notices_pending(self, limit: int = 100) -> list[FailureNotice]:
+        """Failure notices not issued yet, oldest first (docs/delivery.md)."""
+        ...
+
+    async def notice_issue(
+        self,
+        delivery_id: str,
+        at: str,
+        doc: NewDocument | None,
+        deliveries: Sequence[NewDelivery],
+        note: str = "",
+    ) -> bool:
+        """Close a pending notice and store its status ``doc`` with its ``deliveries`` (as
+        save_incoming), all in one transaction; ``doc`` None closes it with ``note`` only.
+        False, and nothing stored, when it was closed already (another node, a retry)."""
         ...
 
     async def push_quarantine(self, delivery_id: str, reason: str) -> None: ...

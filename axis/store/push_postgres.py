@@ -11,14 +11,13 @@ Outcomes are conditional UPDATEs (only a delivery still open: queued, or fetched
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from axis.eventlog import kinds
-from axis.eventlog.event import LogSettings
 from axis.store.base import PushRow
 from axis.store.events_postgres import append
 from axis.store.postgres_blobs import PgBlob
+from axis.store.push_notices import NoticesPostgres
 from axis.store.push_sqlite import (
     EXPIRE,
     EXPIRING,
@@ -51,19 +50,11 @@ def _dollars(sql: str) -> str:
 EXPIRE_PG, EXPIRING_PG = _dollars(EXPIRE), _dollars(EXPIRING)
 
 
-class PushPostgres:
+class PushPostgres(NoticesPostgres):
     """Mixin over PostgresStore's transaction, reader and value fetcher."""
-
-    def transaction(self) -> Any:
-        raise NotImplementedError
-
-    async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        raise NotImplementedError
 
     async def _fetchval(self, sql: str, *params: Any) -> Any:
         raise NotImplementedError
-
-    eventlog: LogSettings
 
     async def _event(self, conn: Any, kind: str, at: str, **fields: str) -> None:
         raise NotImplementedError
@@ -95,8 +86,10 @@ class PushPostgres:
     async def push_forwarded(self, delivery_id: str, system_id: str, detail: str) -> bool:
         return await self._final(delivery_id, system_id, "done", detail, detail, kinds.FORWARDED)
 
-    async def push_give_up(self, delivery_id: str, system_id: str, state: str, error: str) -> bool:
-        return await self._final(delivery_id, system_id, state, error, error)
+    async def push_give_up(
+        self, delivery_id: str, system_id: str, state: str, error: str, notify: bool = False
+    ) -> bool:
+        return await self._final(delivery_id, system_id, state, error, error, notify=notify)
 
     async def _final(
         self,
@@ -106,6 +99,7 @@ class PushPostgres:
         error: str,
         detail: str,
         kind: str = "",
+        notify: bool = False,
     ) -> bool:
         at = _now()
         async with self.transaction() as conn:
@@ -115,6 +109,8 @@ class PushPostgres:
                 "AND state IN ('queued', 'fetched') RETURNING doc_id, agency",
                 state, error, at, delivery_id,
             )  # fmt: skip
+            if found is not None and notify:
+                await self.note_failures(conn, at, [delivery_id])
             if found is not None:
                 event = outcome_event(at, delivery_id, system_id, state, detail, *found)
                 await self._event(conn, **{**event, "kind": kind or event["kind"]})
@@ -136,11 +132,15 @@ class PushPostgres:
                 )
                 await self._event(conn, **event)
 
-    async def push_expire(self, route: str, accepted_before: str, now: str, reason: str) -> int:
+    async def push_expire(
+        self, route: str, accepted_before: str, now: str, reason: str, notify: bool = False
+    ) -> int:
         at, where = _now(), (route, now, accepted_before)
         async with self.transaction() as conn:
             expiring = await conn.fetch(EXPIRING_PG, *where)
             status = await conn.execute(EXPIRE_PG, at, reason, *where)
+            if notify:
+                await self.note_failures(conn, at, [row[1] for row in expiring])
             await append(conn, [expired_event(at, reason, *row) for row in expiring], self.eventlog)
         return int(status.split()[-1])
 

@@ -9,7 +9,6 @@ on the delivery row (migration 006); docs/delivery.md has the rules.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ import aiosqlite
 from axis.eventlog import kinds
 from axis.eventlog.event import Event
 from axis.store.base import PushRow
+from axis.store.push_notices import NoticesSqlite
 from axis.store.sqlite_blobs import StoredBlob
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def now() -> str:
 store_time = now  # for methods whose ``now`` parameter is the queue manager's clock
 
 
-class PushSqlite:
+class PushSqlite(NoticesSqlite):
     """Mixin over SqliteStore's writer transaction, group commit and reader."""
 
     path: str
@@ -76,13 +76,7 @@ class PushSqlite:
     def transaction(self) -> Any:
         raise NotImplementedError
 
-    async def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError
-
     async def _event(self, conn: aiosqlite.Connection, kind: str, at: str, **fields: str) -> None:
-        raise NotImplementedError
-
-    def _log(self, *events: Event) -> None:
         raise NotImplementedError
 
     async def push_take(self, route: str, now: str, lease_until: str, limit: int) -> list[PushRow]:
@@ -119,8 +113,10 @@ class PushSqlite:
     async def push_forwarded(self, delivery_id: str, system_id: str, detail: str) -> bool:
         return await self._final(delivery_id, system_id, "done", detail, detail, kinds.FORWARDED)
 
-    async def push_give_up(self, delivery_id: str, system_id: str, state: str, error: str) -> bool:
-        return await self._final(delivery_id, system_id, state, error, error)
+    async def push_give_up(
+        self, delivery_id: str, system_id: str, state: str, error: str, notify: bool = False
+    ) -> bool:
+        return await self._final(delivery_id, system_id, state, error, error, notify=notify)
 
     async def _final(
         self,
@@ -130,6 +126,7 @@ class PushSqlite:
         error: str,
         detail: str,
         kind: str = "",
+        notify: bool = False,
     ) -> bool:
         at, changed = now(), False
 
@@ -143,6 +140,8 @@ class PushSqlite:
             )
             found = list(await cursor.fetchall())
             changed = bool(found)
+            if found and notify:
+                await self.note_failures(conn, at, [delivery_id])
             if found:
                 event = outcome_event(at, delivery_id, system_id, state, detail, *found[0])
                 await self._event(conn, **{**event, "kind": kind or event["kind"]})
@@ -166,7 +165,9 @@ class PushSqlite:
 
         await self._group.submit(write)
 
-    async def push_expire(self, route: str, accepted_before: str, now: str, reason: str) -> int:
+    async def push_expire(
+        self, route: str, accepted_before: str, now: str, reason: str, notify: bool = False
+    ) -> int:
         at, count = store_time(), 0
 
         async def write(conn: aiosqlite.Connection) -> None:
@@ -176,6 +177,8 @@ class PushSqlite:
             self._log(*(expired_event(at, reason, *row) for row in expiring))
             cursor = await conn.execute(EXPIRE, (at, reason, *where))
             count = cursor.rowcount
+            if notify:
+                await self.note_failures(conn, at, [row[1] for row in expiring])
 
         await self._group.submit(write)
         return count

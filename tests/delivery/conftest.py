@@ -22,6 +22,7 @@ from axis.config import Config, DeliveryConfig
 from axis.delivery import Adapter
 from axis.delivery.clock import ManualClock, iso
 from axis.delivery.http_push import HttpPushAdapter
+from axis.delivery.notices import FailureNotices
 from axis.delivery.queue import QueueManager
 from axis.directory import demo
 from axis.store import open_store
@@ -97,9 +98,12 @@ def queue_manager(
     store: Store,
     adapters: Mapping[str, Adapter],
     clock: ManualClock,
+    notices: FailureNotices | None = None,
     **changes: Any,
 ) -> QueueManager:
-    return QueueManager(store, replace(DELIVERY, **changes), adapters, clock, random.Random(7))
+    return QueueManager(
+        store, replace(DELIVERY, **changes), adapters, clock, random.Random(7), notices=notices
+    )
 
 
 def http_push(receiver: Receiver, **settings: Any) -> HttpPushAdapter:
