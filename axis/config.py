@@ -95,6 +95,9 @@ class StoreConfig:
     pool_size: int = 10
     # Seconds a 503 asks clients to wait when the store cannot write.
     retry_after_s: int = 30
+    # Seconds `axis serve` waits at start for a store that is unavailable (PostgreSQL restarting
+    # or failing over) before it gives up; 0 = fail at once.
+    start_wait_s: float = 60.0
     # Days a recorded refusal (the refusals table) is kept; older rows go at the next insert.
     refusals_keep_days: int = 90
 

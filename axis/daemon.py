@@ -31,7 +31,7 @@ from axis.intake.checker import Checker, load_trust, trust_dir_for
 from axis.intake.env import Env
 from axis.intake.pipeline import Pipeline
 from axis.receipts import ReceiptSigner
-from axis.store import open_store
+from axis.store import open_store_waiting
 from axis.store.base import Store
 
 log = logs.get("axis.daemon")
@@ -56,7 +56,7 @@ class Daemon:
 
     @classmethod
     async def start(cls, cfg: Config) -> Daemon:
-        store = await open_store(cfg)
+        store = await open_store_waiting(cfg)
         executor = ThreadPoolExecutor(cfg.hub.workers, thread_name_prefix="axis-intake")
         directory = Directory(store)
         checker = Checker(cfg, load_trust(trust_dir_for(cfg)))

@@ -62,10 +62,10 @@ def parse_listen(value: str) -> tuple[str, int]:
 def prepare_demo(cfg: Config) -> Config:
     """Seed the demo (idempotent), print where things are, and point trust/receipts at it."""
     from axis.directory import demo
-    from axis.store import open_store
+    from axis.store import open_store_waiting
 
     async def _seed() -> DemoInfo:
-        store = await open_store(cfg)
+        store = await open_store_waiting(cfg)
         try:
             return await demo.seed(store, cfg.data_dir)
         finally:

@@ -1,5 +1,6 @@
 """PostgreSQL lost mid-run: the node answers 503 4.7.1 with Retry-After meanwhile, accepts
-nothing it cannot store, and recovers by itself once the database is back (no restart).
+nothing it cannot store, and recovers by itself once the database is back (no restart); a node
+started while the database is down waits for it (store.start_wait_s) instead of exiting.
 
 The database is cut with a TCP proxy on loopback between the hub and PostgreSQL (the shared
 server itself is never stopped): cutting closes every connection and refuses new ones, as a
@@ -19,6 +20,8 @@ import pytest
 from axis import config as config_mod
 from axis.api.app import create_app, server_args
 from axis.config import Config
+from axis.daemon import Daemon
+from axis.errors import StoreUnavailable
 from tests.hub.conftest import A, B, RunningHub, document, package_bytes, seed
 
 
@@ -126,3 +129,41 @@ async def test_a_database_outage_is_503_with_retry_after_and_the_node_recovers(
     reply = await hub.client(A).send_edoc(package_bytes(pki, document(A, (B,))), A)
     assert reply["status"] == "OK", reply
     assert len((await hub.client(B).get_received_list())["data"]) == 2
+
+
+@pytest.fixture
+async def cut_database(hub_cfg: Config) -> AsyncIterator[tuple[Config, CuttableProxy]]:
+    """The seeded hub's config reaching PostgreSQL through a proxy that starts cut."""
+    await seed(hub_cfg)
+    dsn = urlsplit(hub_cfg.store.dsn)
+    proxy = CuttableProxy(dsn.hostname or "127.0.0.1", dsn.port or 5432)
+    await proxy.start()
+    proxy.sever()
+    via_proxy = urlunsplit(dsn._replace(netloc=f"{dsn.username}@127.0.0.1:{proxy.port}"))
+    try:
+        yield config_mod.replace(hub_cfg, "store", dsn=via_proxy, start_wait_s=30.0), proxy
+    finally:
+        await proxy.stop()
+
+
+async def test_a_node_started_while_the_database_is_down_comes_up_when_it_returns(
+    cut_database: tuple[Config, CuttableProxy],
+) -> None:
+    cfg, proxy = cut_database
+    starting = asyncio.create_task(Daemon.start(cfg))
+    await asyncio.sleep(1.5)
+    assert not starting.done()  # waiting for the database, not exited
+    proxy.cut = False
+    daemon = await asyncio.wait_for(starting, timeout=30)
+    try:
+        assert A in {row.id for row in await daemon.store.list_agencies()}
+    finally:
+        await daemon.close()
+
+
+async def test_with_no_wait_a_node_started_while_the_database_is_down_fails_4_7_1(
+    cut_database: tuple[Config, CuttableProxy],
+) -> None:
+    cfg, _ = cut_database
+    with pytest.raises(StoreUnavailable, match=r"^4\.7\.1 "):
+        await Daemon.start(config_mod.replace(cfg, "store", start_wait_s=0.0))
