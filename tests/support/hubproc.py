@@ -92,7 +92,7 @@ class HubProcess:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"hub exited early; see {self.output()}")
+                raise RuntimeError(f"hub exited early; see {self.output()}:\n{self.output_tail()}")
             try:
                 with _OPENER.open(f"{self.endpoint}/healthz", timeout=1) as reply:
                     if reply.status == 200:
@@ -104,6 +104,12 @@ class HubProcess:
     def output(self) -> str:
         """Where to read what the child printed."""
         return str(self.log_path)
+
+    def output_tail(self, lines: int = 15) -> str:
+        """The last lines the child printed (its log folder may be gone when a run aborts)."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text("utf-8", "replace").splitlines()[-lines:])
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, no flush; what the store committed must survive."""
