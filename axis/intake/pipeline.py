@@ -39,7 +39,9 @@ def is_new_document(ctx: Intake) -> bool:
     unique indexes already refuse a second copy of those facts (same bytes from one sender, a
     reused DocumentId). So it skips the store's claim (two round trips on PostgreSQL) and a
     lost race comes back as StoredConcurrently (docs/decisions.md "New documents skip the
-    claim"). Statuses and revoke/update/replace read what others write: they claim."""
+    claim"). On a store that ``dedupes_on_write`` it skips dedupe's read too: the write is the
+    question, and a taken key is answered (2.6.1 / 5.6.2) by dedupe under the claim. Statuses
+    and revoke/update/replace read what others write: they claim."""
     package = ctx.checked.package
     return isinstance(package, DocumentPackage) and package.business_doc_type == 0
 
@@ -86,6 +88,8 @@ class Pipeline:
                     await claimed.enter_async_context(self.claims.hold(keys))
                     if is_new_document(ctx):
                         unclaimed = keys
+                        if self.env.store.dedupes_on_write:
+                            continue  # the write's unique indexes answer (see is_new_document)
                     else:
                         await claimed.enter_async_context(self.env.store.claim(keys))
                 try:

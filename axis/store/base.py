@@ -243,6 +243,11 @@ class PushRow:
 class Store(Protocol):
     """Domain methods over the durable store; see axis/store/sqlite.py."""
 
+    # True when save_incoming outside a claim raises StoredConcurrently for a new document whose
+    # bytes or DocumentId are already stored (unique indexes): intake then skips dedupe's read
+    # for new documents (intake/pipeline.py). PostgreSQL: True; SQLite: False.
+    dedupes_on_write: bool
+
     async def open(self) -> None: ...
     async def close(self) -> None: ...
 

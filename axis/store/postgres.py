@@ -184,6 +184,8 @@ class PostgresStore(
 ):
     """The PostgreSQL store. ``await store.open()`` connects and applies pending migrations."""
 
+    dedupes_on_write = True  # see Store; documents_by_sha and documents_new_docid decide
+
     def __init__(self, dsn: str, pool_size: int = 10) -> None:
         self.dsn = dsn
         self.pool_size = pool_size
