@@ -5,7 +5,9 @@ the other, so on a shared box a neighbour's burst lands on one of them only. Thi
 three hubs of this tree at once (each PostgreSQL one on a fresh database, bench/pgdb.py; two
 nodes = `axis serve --workers 2`) and runs the same phases as bench/ab.py on each, in a
 rotating order, ``--rounds`` times per size: intake alone, then end to end (send, list, fetch,
-ack). It prints every round, then the medians and each node's ratio to the SQLite node.
+ack). It prints every round, then the medians and each node's ratio to the SQLite node, with
+the CPU per delivered package of the hub, of the PostgreSQL backends serving its database
+(bench/pgdb.py BackendCpu; 0 for SQLite) and of the load generator (this process).
 The idle hubs stay up while another is measured (their background tasks are included).
 """
 
@@ -20,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from bench import pgdb
-from bench.ab import Side, one_round, pg_part
+from bench.ab import Side, one_round
 from bench.run import HUB_SETTINGS
 from tests.support.hubproc import HubProcess
 
@@ -78,8 +80,9 @@ def report(results: dict[float, list[Side]], rounds: int) -> None:
                 f"  {side.name:11} intake {med(side.intake):6.0f}/s"
                 f" ({med(side.intake) / med(base.intake):.2f}x)"
                 f"  e2e {med(side.e2e):6.0f}/s ({med(side.e2e) / med(base.e2e):.2f}x)"
-                f"  CPU ms per delivered: hub {med(side.e2e_cpu_ms):.2f}"
-                f"{pg_part(side.pg_cpu_ms)} generator {med(side.gen_cpu_ms):.2f}"
+                f"  CPU ms per delivered: hub {med(side.e2e_cpu_ms):.2f},"
+                f" PostgreSQL {med(side.pg_cpu_ms) if side.pg_cpu_ms else 0:.2f},"
+                f" generator {med(side.gen_cpu_ms):.2f}"
             )
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
