@@ -28,7 +28,7 @@ from pathlib import Path
 from bench import pgdb
 from bench.loadgen import receive_until, sdk_frame, send_all
 from bench.run import HUB_SETTINGS, plan, signed_packages
-from tests.support.hubproc import HubProcess, Sampler
+from tests.support.hubproc import HubProcess, Sampler, SelfCpu
 
 
 @dataclass
@@ -39,6 +39,9 @@ class Side:
     e2e: list[float] = field(default_factory=list)
     intake_cpu_ms: list[float] = field(default_factory=list)
     e2e_cpu_ms: list[float] = field(default_factory=list)
+    database: str = ""  # the PostgreSQL database the hub uses ("" on SQLite)
+    pg_cpu_ms: list[float] = field(default_factory=list)  # its backends, per delivered (e2e)
+    gen_cpu_ms: list[float] = field(default_factory=list)  # the load generator, per delivered
 
 
 async def one_round(side: Side, size_kb: float, count: int) -> None:
@@ -55,6 +58,10 @@ async def one_round(side: Side, size_kb: float, count: int) -> None:
     side.intake_cpu_ms.append(cpu.cpu_seconds() / max(1, sent.ok) * 1000)
     await receive_until(hub.endpoint, receivers, sent.ok)
     cpu = Sampler(hub.ps())
+    backends = pgdb.BackendCpu(side.database) if side.database else None
+    if backends is not None:
+        await backends.start()
+    generator = SelfCpu()
     began = time.perf_counter()
     sent, received = await asyncio.gather(
         send_all(hub.endpoint, jobs[1], concurrency=16),
@@ -62,12 +69,21 @@ async def one_round(side: Side, size_kb: float, count: int) -> None:
     )
     side.e2e.append(sent.ok / max(1e-9, received.finished - began))
     side.e2e_cpu_ms.append(cpu.cpu_seconds() / max(1, sent.ok) * 1000)
+    side.gen_cpu_ms.append(generator.seconds() / max(1, sent.ok) * 1000)
+    if backends is not None:
+        side.pg_cpu_ms.append(await backends.seconds() / max(1, sent.ok) * 1000)
     if sent.failed:
         print(f"   {side.name}: {sent.failed} refused: {sent.errors}")
     print(
         f"   {side.name:5} intake {side.intake[-1]:6.0f}/s ({side.intake_cpu_ms[-1]:.2f} ms CPU)"
         f"  e2e {side.e2e[-1]:6.0f}/s ({side.e2e_cpu_ms[-1]:.2f} ms CPU per delivered)"
+        f"{pg_part(side.pg_cpu_ms)}  generator {side.gen_cpu_ms[-1]:.2f} ms"
     )
+
+
+def pg_part(values: list[float]) -> str:
+    """ ", PostgreSQL x ms" (median so far) when the side runs on PostgreSQL."""
+    return f", PostgreSQL {statistics.median(values):.2f} ms" if values else ""
 
 
 async def main(
@@ -83,10 +99,12 @@ async def main(
     with tempfile.TemporaryDirectory(prefix="axis-ab-") as tmp:
         async with contextlib.AsyncExitStack() as databases:
             stores = [""] * 2
+            names = [""] * 2
             if postgres:
                 for n in range(2):
                     dsn = await databases.enter_async_context(pgdb.fresh_database())
                     stores[n] = f'[store]\nbackend = "postgres"\ndsn = "{dsn}"\n'
+                    names[n] = pgdb.database_of(dsn)
             sides = [
                 Side(
                     name,
@@ -99,9 +117,10 @@ async def main(
                         env=env,
                         workers=workers,
                     ),
+                    database=database,
                 )
-                for (name, env), store in zip(
-                    (("base", {"PYTHONPATH": str(base)}), ("new", {})), stores, strict=True
+                for (name, env), store, database in zip(
+                    (("base", {"PYTHONPATH": str(base)}), ("new", {})), stores, names, strict=True
                 )
             ]
             await alternate(sides, size_kb, count, rounds)
@@ -130,6 +149,7 @@ def report(sides: list[Side], size_kb: float, count: int, rounds: int) -> None:
         print(
             f"  {side.name:5} intake {med(side.intake):6.0f}/s ({med(side.intake_cpu_ms):.2f} ms)"
             f"  e2e {med(side.e2e):6.0f}/s ({med(side.e2e_cpu_ms):.2f} ms CPU per delivered)"
+            f"{pg_part(side.pg_cpu_ms)}  generator {med(side.gen_cpu_ms):.2f} ms"
         )
     print(
         f"  new/base: intake {med(new_side.intake) / med(base_side.intake):.2f}x,"

@@ -5,7 +5,9 @@ the other, so on a shared box a neighbour's burst lands on one of them only. Thi
 three hubs of this tree at once (each PostgreSQL one on a fresh database, bench/pgdb.py; two
 nodes = `axis serve --workers 2`) and runs the same phases as bench/ab.py on each, in a
 rotating order, ``--rounds`` times per size: intake alone, then end to end (send, list, fetch,
-ack). It prints every round, then the medians and each node's ratio to the SQLite node.
+ack). It prints every round, then the medians and each node's ratio to the SQLite node, with
+the CPU per delivered package of the hub, of the PostgreSQL backends serving its database
+(bench/pgdb.py BackendCpu; 0 for SQLite) and of the load generator (this process).
 The idle hubs stay up while another is measured (their background tasks are included).
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import tempfile
 from pathlib import Path
@@ -31,11 +34,14 @@ async def main(sizes: dict[float, int], rounds: int) -> dict[float, list[Side]]:
     with tempfile.TemporaryDirectory(prefix="axis-nodes-") as tmp:
         async with contextlib.AsyncExitStack() as databases:
             hubs = []
+            names = []
             for backend, workers in NODES:
                 store = ""
+                names.append("")
                 if backend == "postgres":
                     dsn = await databases.enter_async_context(pgdb.fresh_database())
                     store = f'[store]\nbackend = "postgres"\ndsn = "{dsn}"\n'
+                    names[-1] = pgdb.database_of(dsn)
                 hubs.append(
                     HubProcess(
                         Path(tmp) / f"{backend}{workers}",
@@ -49,7 +55,10 @@ async def main(sizes: dict[float, int], rounds: int) -> dict[float, list[Side]]:
                 hub.start()
             try:
                 for size_kb, count in sizes.items():
-                    sides = [Side(f"{b}x{w}", hub) for (b, w), hub in zip(NODES, hubs, strict=True)]
+                    sides = [
+                        Side(f"{b}x{w}", hub, database=name)
+                        for (b, w), hub, name in zip(NODES, hubs, names, strict=True)
+                    ]
                     for n in range(rounds):
                         print(f"round {n + 1}/{rounds}: {size_kb:g} KB x{count}", flush=True)
                         for k in range(len(sides)):
@@ -71,8 +80,11 @@ def report(results: dict[float, list[Side]], rounds: int) -> None:
                 f"  {side.name:11} intake {med(side.intake):6.0f}/s"
                 f" ({med(side.intake) / med(base.intake):.2f}x)"
                 f"  e2e {med(side.e2e):6.0f}/s ({med(side.e2e) / med(base.e2e):.2f}x)"
-                f"  hub CPU {med(side.e2e_cpu_ms):.2f} ms per delivered"
+                f"  CPU ms per delivered: hub {med(side.e2e_cpu_ms):.2f},"
+                f" PostgreSQL {med(side.pg_cpu_ms) if side.pg_cpu_ms else 0:.2f},"
+                f" generator {med(side.gen_cpu_ms):.2f}"
             )
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ on 127.0.0.1:5432, as the tests use).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from contextlib import asynccontextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import psutil
 
 BASE_DSN = os.environ.get("BENCH_PG_DSN", "postgresql://root@127.0.0.1:5432/test")
 
@@ -46,3 +48,49 @@ async def fresh_database() -> AsyncIterator[str]:
             await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         finally:
             await conn.close()
+
+
+def database_of(dsn: str) -> str:
+    """The database name a DSN points at."""
+    return urlsplit(dsn).path.lstrip("/")
+
+
+class BackendCpu:
+    """CPU seconds the PostgreSQL server spent for one database: the backends serving it (found
+    in pg_stat_activity, read from /proc through psutil) between ``start`` and ``seconds``.
+
+    The hub's pool keeps its connections, so its backends live through a phase; a backend born
+    during the phase counts whole, one that exits before ``seconds`` loses what it spent after
+    ``start`` (the hub closes a connection only when it is in doubt). The server's shared
+    processes (WAL writer, checkpointer) serve every database on the box and are not counted.
+    """
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self._start: dict[int, float] = {}
+
+    async def _pids(self) -> list[int]:
+        conn = await asyncpg.connect(BASE_DSN)
+        try:
+            rows = await conn.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                self.database,
+            )
+        finally:
+            await conn.close()
+        return [int(row["pid"]) for row in rows]
+
+    async def _cpu(self) -> dict[int, float]:
+        used: dict[int, float] = {}
+        for pid in await self._pids():
+            with contextlib.suppress(psutil.Error):
+                times = psutil.Process(pid).cpu_times()
+                used[pid] = times.user + times.system
+        return used
+
+    async def start(self) -> None:
+        self._start = await self._cpu()
+
+    async def seconds(self) -> float:
+        now = await self._cpu()
+        return sum(used - self._start.get(pid, 0.0) for pid, used in now.items())

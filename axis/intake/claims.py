@@ -9,7 +9,9 @@ never share a key, so group commit still batches them. On SQLite the hub is one 
 these in-process locks are complete (docs/decisions.md "Claims"). On PostgreSQL several nodes
 share the database, so the store takes the same keys again as advisory locks in the storing
 transaction (``Store.claim``, axis/store/postgres.py); these locks stay as a cheap pre-filter:
-a package waiting on a same-node twin holds no database connection meanwhile.
+a package waiting on a same-node twin holds no database connection meanwhile. A new document
+skips the store's claim: the unique indexes decide its race (intake/pipeline.py
+``is_new_document``; docs/decisions.md "New documents skip the claim").
 """
 
 from __future__ import annotations

@@ -22,16 +22,30 @@ from contextlib import AsyncExitStack
 from types import ModuleType
 
 from axis import logs
-from axis.edxml import StatusPackage
+from axis.edxml import DocumentPackage, StatusPackage
 from axis.errors import Rejected, StoreUnavailable
 from axis.intake import business, check, dedupe, persist, route, size
 from axis.intake.claims import Claims, keys_for
 from axis.intake.context import Intake
 from axis.intake.env import Env
-from axis.store.base import Refusal
+from axis.store.base import Refusal, StoredConcurrently
 from axis.store.sqlite import now
 
 STAGES: tuple[ModuleType, ...] = (size, check, route, dedupe, business, persist)
+
+
+def is_new_document(ctx: Intake) -> bool:
+    """A new document (BussinessDocType 0) reads nothing but what dedupe reads, and the store's
+    unique indexes already refuse a second copy of those facts (same bytes from one sender, a
+    reused DocumentId). So it skips the store's claim (two round trips on PostgreSQL) and a
+    lost race comes back as StoredConcurrently (docs/decisions.md "New documents skip the
+    claim"). On a store that ``dedupes_on_write`` it skips dedupe's read too: the write is the
+    question, and a taken key is answered (2.6.1 / 5.6.2) by dedupe under the claim. Statuses
+    and revoke/update/replace read what others write: they claim."""
+    package = ctx.checked.package
+    return isinstance(package, DocumentPackage) and package.business_doc_type == 0
+
+
 # From here to the end, a package holds its claims (axis/intake/claims.py).
 CLAIM_BEFORE = dedupe.name
 log = logs.get("axis.intake")
@@ -65,17 +79,38 @@ class Pipeline:
 
     async def _stages_in_order(self, ctx: Intake) -> Intake:
         async with AsyncExitStack() as claimed:
+            unclaimed: list[str] = []  # the store claim's keys while it is skipped
             for name, stage in self._stages:
                 if name == CLAIM_BEFORE:
                     keys = keys_for(ctx.from_agency, ctx.checked)
                     # In-process first (waiting here costs no database connection), then in
                     # the store: across nodes on PostgreSQL, nothing more on SQLite.
                     await claimed.enter_async_context(self.claims.hold(keys))
-                    await claimed.enter_async_context(self.env.store.claim(keys))
-                await stage(ctx, self.env)
+                    if is_new_document(ctx):
+                        unclaimed = keys
+                        if self.env.store.dedupes_on_write:
+                            continue  # the write's unique indexes answer (see is_new_document)
+                    else:
+                        await claimed.enter_async_context(self.env.store.claim(keys))
+                try:
+                    await stage(ctx, self.env)
+                except StoredConcurrently:
+                    if not unclaimed:
+                        raise
+                    await self._decide_claimed(ctx, unclaimed)
+                    break
                 if ctx.done:
                     break
         return ctx
+
+    async def _decide_claimed(self, ctx: Intake, keys: list[str]) -> None:
+        """A new document lost a unique index to another node: dedupe again under the store's
+        claim (the winner is committed, so it answers 2.6.1 or 5.6.2); should the winner be
+        gone, store this one under the claim."""
+        async with self.env.store.claim(keys):
+            await dedupe.run(ctx, self.env)
+            if not ctx.done:
+                await persist.run(ctx, self.env)
 
     async def _record(self, ctx: Intake, exc: Rejected) -> None:
         """The refusals row; a store that cannot write must not hide the refusal itself."""

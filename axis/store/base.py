@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
+from axis.errors import StoreUnavailable
 from axis.eventlog.event import Event, EventFilter, EventRow, LogSettings, SealRow
 from axis.eventlog.reports import QueueShape, StatsRow
 from axis.store.console_rows import (
@@ -72,6 +73,13 @@ class AgencyRow:
     fax: str = ""
     system_id: str | None = None
     upstream: str | None = None
+
+
+class StoredConcurrently(StoreUnavailable):
+    """save_incoming outside a claim lost a unique index (same bytes from one sender, a reused
+    DocumentId) to another node's commit: nothing was stored. The intake pipeline then decides
+    again under the claim (dedupe answers 2.6.1 / 5.6.2; docs/decisions.md "New documents
+    skip the claim"); any other caller sees it as 4.7.1."""
 
 
 @dataclass(frozen=True)
@@ -247,6 +255,11 @@ class FailureNotice:
 
 class Store(Protocol):
     """Domain methods over the durable store; see axis/store/sqlite.py."""
+
+    # True when save_incoming outside a claim raises StoredConcurrently for a new document whose
+    # bytes or DocumentId are already stored (unique indexes): intake then skips dedupe's read
+    # for new documents (intake/pipeline.py). PostgreSQL: True; SQLite: False.
+    dedupes_on_write: bool
 
     async def open(self) -> None: ...
     async def close(self) -> None: ...

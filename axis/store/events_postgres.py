@@ -33,6 +33,12 @@ INSERT_EVENTS = (
     + ", ".join(f"${n}::text[]" for n in range(2, len(CONTENT_FIELDS) + 2))
     + f") AS e({', '.join(CONTENT_FIELDS)})"
 )
+# A batch's links in one statement (was one UPDATE per event: an executor start and a Bind/
+# Execute per row on the server; docs/performance.md "What moved the figures").
+LINK_EVENTS = (
+    "UPDATE events AS e SET prev = u.prev, hash = u.hash "
+    "FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(prev, hash, seq) WHERE e.seq = u.seq"
+)
 # Events linked per chainer statement batch (bounded memory when much is pending).
 CHAIN_BATCH = 5000
 # The chainer first TRIES the exclusive APPEND_LOCK this many times, this far apart, before it
@@ -81,7 +87,7 @@ async def chain_pending(conn: Any) -> int:
             link = chain_hash(prev, Event(**{f: row[f] for f in CONTENT_FIELDS}))
             updates.append((prev, link, row["seq"]))
             prev = link
-        await conn.executemany("UPDATE events SET prev = $1, hash = $2 WHERE seq = $3", updates)
+        await conn.execute(LINK_EVENTS, *zip(*updates, strict=True))
         after, linked = int(rows[-1]["seq"]), linked + len(rows)
     return linked
 

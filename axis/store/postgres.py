@@ -40,6 +40,7 @@ from axis.store.base import (
     NewDocument,
     Refusal,
     StatusEffect,
+    StoredConcurrently,
 )
 from axis.store.console_postgres import PostgresConsole
 from axis.store.events_postgres import APPEND_LOCK, PostgresEvents, append, chain_pending
@@ -48,7 +49,7 @@ from axis.store.events_sqlite import refused_event
 from axis.store.gateway_postgres import GatewayPostgres
 from axis.store.migrate import migrations
 from axis.store.postgres_blobs import PgBlob
-from axis.store.postgres_intake import write_incoming
+from axis.store.postgres_intake import is_common, write_common, write_incoming
 from axis.store.postgres_leases import Leases
 from axis.store.postgres_pool import Pool, PoolClosed
 from axis.store.postgres_replay import ReplayKeys
@@ -182,6 +183,8 @@ class PostgresStore(
     Queries,
 ):
     """The PostgreSQL store. ``await store.open()`` connects and applies pending migrations."""
+
+    dedupes_on_write = True  # see Store; documents_by_sha and documents_new_docid decide
 
     def __init__(self, dsn: str, pool_size: int = 10) -> None:
         self.dsn = dsn
@@ -331,6 +334,13 @@ class PostgresStore(
         when it holds one (its commit releases the claim's locks)."""
         held = _my_claim()
         try:
+            data = doc.data
+            if held is None and isinstance(data, bytes) and is_common(doc, status, pending):
+                # Outside a claim (a new document, intake/pipeline.py): one statement, its own
+                # transaction; the unique indexes decide a race with another node.
+                async with self._pooled() as conn:
+                    await write_common(conn, doc, data, deliveries, self.eventlog)
+                return
             if held is None or not held.open:
                 async with self.transaction() as conn:
                     await write_incoming(conn, doc, deliveries, status, pending, self.eventlog)
@@ -345,8 +355,10 @@ class PostgresStore(
                     raise
                 await held.conn.execute("COMMIT")
         except asyncpg.UniqueViolationError as exc:
-            # Claims make this unreachable; if it happens, nothing was stored and a retry
-            # is answered by dedupe with the copy that won.
+            # Nothing was stored. Outside a claim the pipeline decides again under one;
+            # inside, claims make this unreachable, and a retry is answered by dedupe.
+            if held is None:
+                raise StoredConcurrently(f"stored concurrently by another node: {exc}") from exc
             raise StoreUnavailable(f"stored concurrently by another node: {exc}") from exc
 
     # -- replay cache ---------------------------------------------------------------------

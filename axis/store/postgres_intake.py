@@ -49,8 +49,9 @@ async def write_incoming(
     settings: LogSettings,
 ) -> None:
     """Every row of one package and its events, inside the caller's open transaction."""
-    if not isinstance(doc.data, FileBytes) and status is None and not pending:
-        await _write_common(conn, doc, doc.data, deliveries, settings)
+    if is_common(doc, status, pending):
+        assert not isinstance(doc.data, FileBytes)
+        await write_common(conn, doc, doc.data, deliveries, settings)
         return
     spooled = isinstance(doc.data, FileBytes)
     size = doc.data.size if isinstance(doc.data, FileBytes) else len(doc.data)
@@ -78,7 +79,15 @@ async def write_incoming(
     await append(conn, intake_events(doc, deliveries, status), settings)
 
 
-async def _write_common(
+def is_common(
+    doc: NewDocument, status: StatusEffect | None, pending: Sequence[tuple[str, Sequence[str], int]]
+) -> bool:
+    """Bytes inline and no status effect: the whole package is one statement (INSERT_PACKAGE),
+    atomic on its own, so it needs no explicit transaction when no claim is held."""
+    return not isinstance(doc.data, FileBytes) and status is None and not pending
+
+
+async def write_common(
     conn: Any,
     doc: NewDocument,
     data: bytes,

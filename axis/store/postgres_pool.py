@@ -13,6 +13,7 @@ connection back as it is, and instead refuses to reuse one whose state it cannot
   (cancelled mid-query, an aborted transaction, a session lock whose unlock failed, a server
   that went away): the connection is terminated;
 - the connection is closed, or still inside a transaction: terminated too.
+A unique violation alone is no doubt (the connection is reused when outside a transaction).
 A terminated connection frees its place: the next acquire opens a fresh one.
 """
 
@@ -152,5 +153,9 @@ class Pool:
 
 
 def _doubtful(exc: BaseException) -> bool:
-    """A cancellation (possibly mid-query) or a driver, network or database error."""
+    """A cancellation (possibly mid-query) or a driver, network or database error. A unique
+    violation is not: the statement failed whole and the server said so (a new document whose
+    key is taken, intake/pipeline.py); a transaction it aborted is caught by _give_back."""
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return False
     return not isinstance(exc, Exception) or isinstance(exc, DOUBTFUL)

@@ -67,6 +67,8 @@ class SqliteStore(
 ):
     """The SQLite store. ``await store.open()`` connects and applies pending migrations."""
 
+    dedupes_on_write = False  # see Store; one process, dedupe's read is cheap and complete
+
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._writer: aiosqlite.Connection | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
@@ -17,8 +18,27 @@ import pytest
 
 from axis.api.app import create_app, server_args
 from axis.config import Config
-from tests.hub.conftest import A, B, RunningHub, document, package_bytes, seed, status
+from axis.store.base import NewDocument
+from axis.store.postgres import PostgresStore
+from axis.store.postgres_intake import write_incoming
+from axis.store.sqlite import now
+from tests.hub.conftest import (
+    SYSTEM_OF,
+    A,
+    B,
+    RunningHub,
+    document,
+    package_bytes,
+    seed,
+    status,
+)
 from tests.support.vxp_client import VxpClient
+
+# Another session of this database waits for a lock (node one's insert on our row).
+WAITING = (
+    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+    "WHERE NOT l.granted AND a.datname = current_database()"
+)
 
 
 def later_client(node: RunningHub, agency: str) -> VxpClient:
@@ -99,3 +119,28 @@ async def test_a_request_replayed_to_the_other_node_is_refused_5_8_4(nodes) -> N
         async with node.session.post(f"{node.endpoint}/countReceiveEdoc", headers=headers) as r:
             answers.append((r.status, (await r.json(content_type=None))["ErrorCode"]))
     assert answers == [(200, "0"), (401, "5.8.4")]
+
+
+async def test_a_new_document_that_loses_its_document_id_to_another_node_mid_write_gets_5_6_2(
+    nodes, pki
+) -> None:
+    """New documents skip the store's claim (intake/pipeline.py is_new_document): the other
+    node's row, uncommitted while this one's dedupe reads, is only met by the unique index at
+    the write; the pipeline then decides again under the claim and answers 5.6.2, not 503."""
+    one, two = nodes
+    package = document(A, (B,))
+    other = NewDocument(
+        str(uuid.uuid4()), A, SYSTEM_OF[A], "edoc", package.document_id, 0, None, "",
+        "0" * 64, b"<other node's copy/>", "", "", (), now(),
+    )  # fmt: skip
+    store = two.store
+    assert isinstance(store, PostgresStore)
+    async with store.transaction() as conn:
+        await write_incoming(conn, other, [], None, (), store.eventlog)
+        sending = asyncio.create_task(one.client(A).send_edoc(package_bytes(pki, package), A))
+        while not await conn.fetchval(WAITING) and not sending.done():
+            await asyncio.sleep(0.02)  # until node one's insert waits on our uncommitted row
+        assert not sending.done()
+    reply = await sending
+    assert reply.get("ErrorCode") == "5.6.2", reply
+    assert await one.store.count_documents() == 1

@@ -238,3 +238,28 @@ async def test_an_appender_is_not_queued_behind_a_chainer_waiting_for_the_append
     finally:
         await slow.close()
         await fresh.close()
+
+
+async def test_package_bodies_are_compressed_with_lz4_when_the_server_has_it(pg_dsn: str) -> None:
+    """Migration 012: TOAST compresses a 10 KB body on every insert, and pglz costs the server
+    about twice lz4's CPU (docs/performance.md "Where a PostgreSQL node's server time goes")."""
+    store = PostgresStore(pg_dsn, pool_size=1)
+    await store.open()
+    try:
+        async with store.transaction() as conn:
+            methods = await conn.fetchval(
+                "SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'"
+            )
+            if "lz4" not in methods:
+                pytest.skip("this PostgreSQL was built without lz4")
+            chosen = await conn.fetch(
+                "SELECT attrelid::regclass::text AS t, attcompression::text FROM pg_attribute "
+                "WHERE attname = 'data' AND attrelid IN ('documents'::regclass, "
+                "'document_chunks'::regclass) ORDER BY 1"
+            )
+            assert [(r["t"], r["attcompression"]) for r in chosen] == [
+                ("document_chunks", "l"),
+                ("documents", "l"),
+            ]
+    finally:
+        await store.close()

@@ -137,3 +137,33 @@ async def test_a_closed_pool_refuses_callers(pg_dsn: str) -> None:
     with pytest.raises(PoolClosed):
         async with closed.acquire(1):
             pass
+
+
+async def test_a_unique_violation_outside_a_transaction_leaves_the_connection_reusable(
+    pool: Pool,
+) -> None:
+    """A new document whose key another node took fails its one statement with a unique
+    violation (intake/pipeline.py): a client retrying a package must not cost a reconnect."""
+    async with pool.acquire(5) as conn:
+        await conn.execute("CREATE TEMP TABLE once (k int PRIMARY KEY)")
+        await conn.execute("INSERT INTO once VALUES (1)")
+    with pytest.raises(asyncpg.UniqueViolationError):
+        async with pool.acquire(5) as again:
+            assert again is conn
+            await again.execute("INSERT INTO once VALUES (1)")
+    async with pool.acquire(5) as after:
+        assert after is conn
+        assert await after.fetchval("SELECT count(*) FROM once") == 1
+
+
+async def test_a_unique_violation_inside_a_transaction_still_closes_the_connection(
+    pool: Pool,
+) -> None:
+    async with pool.acquire(5) as conn:
+        await conn.execute("CREATE TEMP TABLE once (k int PRIMARY KEY)")
+        await conn.execute("INSERT INTO once VALUES (1)")
+    with pytest.raises(asyncpg.UniqueViolationError):
+        async with pool.acquire(5) as again:
+            await again.execute("BEGIN")
+            await again.execute("INSERT INTO once VALUES (1)")
+    assert conn.is_closed()
