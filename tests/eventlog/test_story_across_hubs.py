@@ -21,9 +21,9 @@ from axis.pki import devpki
 from tests.eventlog.conftest import cli, cli_json
 from tests.hub.conftest import document, package_bytes, status
 from tests.support.hubproc import free_port
-from tests.tiers.conftest import Network, eventually, hub_processes, network_dir
+from tests.tiers.conftest import Network, eventually, hub_processes, network_dir, network_pki
 
-__all__ = ["network_dir"]  # the three hubs' folders and ports (tests/tiers)
+__all__ = ["network_dir", "network_pki"]  # the three hubs' folders and ports (tests/tiers)
 
 SENDER = "000.24.31.H47"  # a commune of Quảng Nam
 RECIPIENT = "000.24.31.H41"  # a commune of Nghệ An

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,8 +74,19 @@ def hub_processes(
     return hubs
 
 
+@pytest.fixture(scope="session")
+def network_pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo network's dev PKI, generated once per session (two of the seed's three
+    seconds); each network copies it, so a test that changes its PKI changes only its own."""
+    base = tmp_path_factory.mktemp("network-pki")
+    ports = {name: free_port() for name in ("national", "h47", "h41")}
+    asyncio.run(network.seed(base, ports))
+    return base / "demo" / "pki"
+
+
 @pytest.fixture
-def network_dir(tmp_path: Path) -> Iterator[tuple[Path, list[network.HubPlan]]]:
+def network_dir(tmp_path: Path, network_pki: Path) -> Iterator[tuple[Path, list[network.HubPlan]]]:
+    shutil.copytree(network_pki, tmp_path / "demo" / "pki")  # seed keeps an existing PKI
     ports = {name: free_port() for name in ("national", "h47", "h41")}
     plans = asyncio.run(network.seed(tmp_path, ports, poll_s=0.2))
     yield tmp_path, plans
