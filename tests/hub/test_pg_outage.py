@@ -64,6 +64,15 @@ class CuttableProxy:
                 w.close()
 
 
+async def through_proxy(cfg: Config) -> tuple[Config, CuttableProxy]:
+    """``cfg`` reaching its PostgreSQL through a started CuttableProxy (the caller stops it)."""
+    dsn = urlsplit(cfg.store.dsn)
+    proxy = CuttableProxy(dsn.hostname or "127.0.0.1", dsn.port or 5432)
+    await proxy.start()
+    via_proxy = urlunsplit(dsn._replace(netloc=f"{dsn.username}@127.0.0.1:{proxy.port}"))
+    return config_mod.replace(cfg, "store", dsn=via_proxy), proxy
+
+
 async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
     with contextlib.suppress(ConnectionError, OSError):
         while data := await source.read(65536):
@@ -82,11 +91,8 @@ async def proxied_hub(
     aiohttp_server, hub_cfg: Config
 ) -> AsyncIterator[tuple[RunningHub, CuttableProxy]]:
     await seed(hub_cfg)
-    dsn = urlsplit(hub_cfg.store.dsn)
-    proxy = CuttableProxy(dsn.hostname or "127.0.0.1", dsn.port or 5432)
-    await proxy.start()
-    via_proxy = urlunsplit(dsn._replace(netloc=f"{dsn.username}@127.0.0.1:{proxy.port}"))
-    cfg = config_mod.replace(hub_cfg, "store", dsn=via_proxy, retry_after_s=7)
+    cfg, proxy = await through_proxy(hub_cfg)
+    cfg = config_mod.replace(cfg, "store", retry_after_s=7)
     app = create_app(cfg)
     server = await aiohttp_server(app, **server_args(cfg))
     try:
@@ -135,13 +141,10 @@ async def test_a_database_outage_is_503_with_retry_after_and_the_node_recovers(
 async def cut_database(hub_cfg: Config) -> AsyncIterator[tuple[Config, CuttableProxy]]:
     """The seeded hub's config reaching PostgreSQL through a proxy that starts cut."""
     await seed(hub_cfg)
-    dsn = urlsplit(hub_cfg.store.dsn)
-    proxy = CuttableProxy(dsn.hostname or "127.0.0.1", dsn.port or 5432)
-    await proxy.start()
+    cfg, proxy = await through_proxy(hub_cfg)
     proxy.sever()
-    via_proxy = urlunsplit(dsn._replace(netloc=f"{dsn.username}@127.0.0.1:{proxy.port}"))
     try:
-        yield config_mod.replace(hub_cfg, "store", dsn=via_proxy, start_wait_s=30.0), proxy
+        yield config_mod.replace(cfg, "store", start_wait_s=30.0), proxy
     finally:
         await proxy.stop()
 

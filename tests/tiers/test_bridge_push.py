@@ -9,7 +9,6 @@ import hashlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import pytest
@@ -20,7 +19,7 @@ from axis.config import Config
 from axis.delivery.signing import sign_push
 from axis.pki import devpki
 from tests.hub.conftest import A, B, document, hub_cfg, package_bytes, pki, seed  # noqa: F401
-from tests.hub.test_pg_outage import CuttableProxy
+from tests.hub.test_pg_outage import CuttableProxy, through_proxy
 from tests.support.hubproc import free_port
 from tests.tiers.conftest import eventually
 
@@ -38,11 +37,8 @@ async def province(
     hub_cfg: Config,  # noqa: F811
 ) -> AsyncIterator[tuple[str, CuttableProxy]]:
     await seed(hub_cfg)
-    dsn = urlsplit(hub_cfg.store.dsn)
-    proxy = CuttableProxy(dsn.hostname or "127.0.0.1", dsn.port or 5432)
-    await proxy.start()
-    via_proxy = urlunsplit(dsn._replace(netloc=f"{dsn.username}@127.0.0.1:{proxy.port}"))
-    cfg = config_mod.replace(hub_cfg, "store", dsn=via_proxy, retry_after_s=7)
+    cfg, proxy = await through_proxy(hub_cfg)
+    cfg = config_mod.replace(cfg, "store", retry_after_s=7)
     cfg = config_mod.replace(
         cfg, "upstream", url=f"http://127.0.0.1:{free_port()}", system_id=HUB_SYSTEM,
         secret=HUB_SECRET, poll_interval_s=60.0, sync_interval_s=3600.0,
