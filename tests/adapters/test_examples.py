@@ -10,11 +10,9 @@ child processes, unchanged but for their listening port, and exchanges a documen
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +26,11 @@ from axis.directory import network
 from axis.store import open_store
 from tests.adapters.conftest import Child, Endpoint, eventually
 from tests.adapters.test_qoffice_e2e import issue
+from tests.support.hubproc import healthy, interrupt
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "adapters" / "examples"
 QOFFICE = ("qoffice-h47.toml", "qoffice-h41.toml")
 COMMUNE_H47, DEPT_08_H41, G22 = "000.24.31.H47", "000.00.08.H41", "000.00.00.G22"
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def _hub_of(plans: list[network.HubPlan], endpoint: str) -> network.HubPlan:
@@ -77,14 +75,6 @@ def test_a_config_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
         folder_config.load(path)
 
 
-def _healthy(endpoint: str) -> bool:
-    try:
-        with _OPENER.open(f"{endpoint}/healthz", timeout=1) as reply:
-            return bool(reply.status == 200)
-    except OSError:
-        return False
-
-
 @dataclass
 class MakeRun:
     """`axis serve --demo --network` in a checkout-like folder (var/ under ``root``)."""
@@ -99,7 +89,7 @@ class MakeRun:
             assert self.command.poll() is None, (self.root / "network.log").read_text("utf-8")
             if systems_json.is_file():
                 endpoints = {str(s["endpoint"]) for s in json.loads(systems_json.read_text())}
-                if len(endpoints) == 3 and all(_healthy(e) for e in endpoints):
+                if len(endpoints) == 3 and all(healthy(e) for e in endpoints):
                     return
             time.sleep(0.2)
         raise AssertionError("the demo network did not start")
@@ -119,13 +109,7 @@ def make_run(tmp_path: Path) -> Iterator[MakeRun]:
         running.wait_ready()
         yield running
     finally:
-        if command.poll() is None:
-            command.send_signal(signal.SIGINT)
-            try:
-                command.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                command.kill()
-                command.wait()
+        interrupt(command)
 
 
 def _example(root: Path, name: str) -> Path:

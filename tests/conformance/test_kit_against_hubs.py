@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 import random
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -24,9 +22,7 @@ from axis.conformance.hub.common import new_unit_id
 from axis.conformance.target import Target, read_systems
 from axis.conformance.wire import SdkClient
 from tests.conformance.conftest import OUTPUT, ROOT, kit
-from tests.support.hubproc import HubProcess
-
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
+from tests.support.hubproc import HubProcess, healthy, interrupt
 
 
 def _target(hub: HubProcess, endpoint: str | None = None) -> Target:
@@ -171,14 +167,6 @@ async def test_a_registration_case_draws_a_fresh_id_when_the_first_is_already_ta
 # -- the demo network (`make run`) ----------------------------------------------------------
 
 
-def _healthy(endpoint: str) -> bool:
-    try:
-        with _OPENER.open(f"{endpoint}/healthz", timeout=1) as reply:
-            return bool(reply.status == 200)
-    except OSError:
-        return False
-
-
 def _endpoints(demo: Path, command: subprocess.Popen[bytes]) -> dict[str, str]:
     """hub name -> endpoint, once systems.json names three hubs and each answers /healthz."""
     deadline = time.monotonic() + 180
@@ -187,7 +175,7 @@ def _endpoints(demo: Path, command: subprocess.Popen[bytes]) -> dict[str, str]:
         if (demo / "systems.json").is_file():
             systems = json.loads((demo / "systems.json").read_text("utf-8"))
             hubs = {str(s["hub"]): str(s["endpoint"]) for s in systems}
-            if len(hubs) == 3 and all(_healthy(e) for e in hubs.values()):
+            if len(hubs) == 3 and all(healthy(e) for e in hubs.values()):
                 return hubs
         time.sleep(0.2)
     raise AssertionError("the demo network did not answer /healthz on three hubs")
@@ -207,12 +195,7 @@ def demo_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     try:
         yield base / "demo", _endpoints(base / "demo", command)
     finally:
-        command.send_signal(signal.SIGINT)
-        try:
-            command.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            command.kill()
-            command.wait()
+        interrupt(command)
 
 
 # About 22 s for the three: the first seeds the network (RSA keys for ~30 agencies and the bad

@@ -33,6 +33,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def healthy(endpoint: str) -> bool:
+    """True when the hub at ``endpoint`` answers /healthz with 200 now."""
+    try:
+        with _OPENER.open(f"{endpoint}/healthz", timeout=1) as reply:
+            return bool(reply.status == 200)
+    except OSError:
+        return False
+
+
+def interrupt(command: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+    """Stop a running command as Ctrl-C does (SIGINT); SIGKILL it if it is not gone in time."""
+    if command.poll() is not None:
+        return
+    command.send_signal(signal.SIGINT)
+    try:
+        command.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        command.kill()
+        command.wait()
+
+
 @dataclass
 class HubProcess:
     data_dir: Path

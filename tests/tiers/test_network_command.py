@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import aiohttp
@@ -19,19 +18,11 @@ import pytest
 from adapters.vxp.client import VxpClient
 from axis.pki import devpki
 from tests.hub.conftest import document, package_bytes
+from tests.support.hubproc import healthy, interrupt
 from tests.tiers.conftest import eventually
 
 SENDER = "000.24.31.H47"  # a commune of Quảng Nam
 RECIPIENT = "000.24.31.H41"  # a commune of Nghệ An
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def _healthy(endpoint: str) -> bool:
-    try:
-        with _OPENER.open(f"{endpoint}/healthz", timeout=1) as reply:
-            return bool(reply.status == 200)
-    except OSError:
-        return False
 
 
 def _wait_for_systems(path: Path, command: subprocess.Popen[bytes]) -> list[dict[str, object]]:
@@ -41,7 +32,7 @@ def _wait_for_systems(path: Path, command: subprocess.Popen[bytes]) -> list[dict
         if path.is_file():
             systems = json.loads(path.read_text("utf-8"))
             endpoints = {str(s["endpoint"]) for s in systems}
-            if len(endpoints) == 3 and all(_healthy(e) for e in endpoints):
+            if len(endpoints) == 3 and all(healthy(e) for e in endpoints):
                 return list(systems)
         time.sleep(0.2)
     raise AssertionError("the three hubs did not answer /healthz")
@@ -64,12 +55,7 @@ def running_network(tmp_path: Path):  # type: ignore[no-untyped-def]
         systems = _wait_for_systems(tmp_path / "demo" / "systems.json", command)
         yield tmp_path, systems, command
     finally:
-        if command.poll() is None:
-            command.send_signal(signal.SIGINT)
-            try:
-                command.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                command.kill()
+        interrupt(command)
 
 
 async def test_the_network_command_runs_three_hubs_and_stops_them_together(
@@ -103,7 +89,7 @@ async def test_the_network_command_runs_three_hubs_and_stops_them_together(
     endpoints = {str(s["endpoint"]) for s in systems}
     command.send_signal(signal.SIGINT)  # what Ctrl-C delivers
     assert await asyncio.to_thread(command.wait, 60) == 0
-    assert not any(_healthy(e) for e in endpoints)
+    assert not any(healthy(e) for e in endpoints)
     assert "axis demo network" in (base / "network.log").read_text("utf-8")
 
 
