@@ -1,7 +1,7 @@
 """The console's queries on PostgreSQL (console_queries.py): pooled connections, ``$n`` marks.
 
 The shared SQL is written with ``?`` placeholders; they are numbered here as the store's own
-shared queries are (postgres.numbered).
+shared queries are (placeholders.numbered).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from axis.store.console_queries import ConsoleQueries
+from axis.store.placeholders import numbered
 
 
 class PostgresConsole(ConsoleQueries):
@@ -23,7 +24,6 @@ class PostgresConsole(ConsoleQueries):
         return await self._read(sql, params)
 
     async def _console_write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        from axis.store.postgres import numbered  # postgres.py imports this module
 
         async with self.transaction() as conn:
             status = await conn.execute(numbered(sql), *params)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -48,6 +47,7 @@ from axis.store.events_queries import EventQueries
 from axis.store.events_sqlite import refused_event
 from axis.store.gateway_postgres import GatewayPostgres
 from axis.store.migrate import migrations
+from axis.store.placeholders import numbered
 from axis.store.postgres_blobs import PgBlob
 from axis.store.postgres_intake import is_common, write_common, write_incoming
 from axis.store.postgres_leases import Leases
@@ -160,15 +160,6 @@ def _my_claim() -> _Claim | None:
     (one connection cannot serve two tasks at once)."""
     held = _CLAIM.get()
     return held if held is not None and held.task is asyncio.current_task() else None
-
-
-_PLACEHOLDER = re.compile(r"\?")
-
-
-def numbered(sql: str) -> str:
-    """``?`` placeholders (the shared queries) as PostgreSQL's ``$1, $2, ...``."""
-    count = iter(range(1, 10_000))
-    return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
 
 
 # Mixins per feature: docs/tiers.md, docs/gateway.md, docs/delivery.md, docs/delivery-log.md,

@@ -13,7 +13,6 @@ does, so a hub-made status is never answered with another (no loops).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ import aiosqlite
 
 from axis.eventlog.event import Event, LogSettings
 from axis.store.base import FailureNotice, NewDelivery, NewDocument
+from axis.store.placeholders import numbered
 
 if TYPE_CHECKING:
     from axis.store.sqlite_intake import GroupCommit
@@ -42,13 +42,7 @@ CLOSE = (
 )
 
 
-def _dollars(sql: str) -> str:
-    """The shared ``?`` SQL with PostgreSQL's ``$n``."""
-    count = iter(range(1, 100))
-    return re.sub(r"\?", lambda _: f"${next(count)}", sql)
-
-
-NOTE_PG, CLOSE_PG = _dollars(NOTE), _dollars(CLOSE)
+NOTE_PG, CLOSE_PG = numbered(NOTE), numbered(CLOSE)
 
 
 class NoticesSqlite:

@@ -10,12 +10,12 @@ Outcomes are conditional UPDATEs (only a delivery still open: queued, or fetched
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from axis.eventlog import kinds
 from axis.store.base import PushRow
 from axis.store.events_postgres import append
+from axis.store.placeholders import numbered
 from axis.store.postgres_blobs import PgBlob
 from axis.store.push_notices import NoticesPostgres
 from axis.store.push_sqlite import (
@@ -41,13 +41,7 @@ TAKE = (
 )
 
 
-def _dollars(sql: str) -> str:
-    """The shared ``?`` SQL with PostgreSQL's ``$n`` (as postgres.numbered, which imports us)."""
-    count = iter(range(1, 100))
-    return re.sub(r"\?", lambda _: f"${next(count)}", sql)
-
-
-EXPIRE_PG, EXPIRING_PG = _dollars(EXPIRE), _dollars(EXPIRING)
+EXPIRE_PG, EXPIRING_PG = numbered(EXPIRE), numbered(EXPIRING)
 
 
 class PushPostgres(NoticesPostgres):

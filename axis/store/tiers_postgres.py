@@ -7,6 +7,7 @@ from typing import Any
 
 from axis.eventlog.event import Event, LogSettings
 from axis.store import events_postgres
+from axis.store.placeholders import numbered
 from axis.store.tiers_queries import TiersQueries
 
 
@@ -17,12 +18,10 @@ class PostgresTiers(TiersQueries):
         await events_postgres.append(conn, events, self.eventlog)
 
     async def _tiers_execute(self, conn: Any, sql: str, *params: Any) -> int:
-        from axis.store.postgres import numbered
 
         status = await conn.execute(numbered(sql), *params)
         return int(status.rsplit(" ", 1)[-1]) if status and status[-1].isdigit() else 0
 
     async def _tiers_rows(self, conn: Any, sql: str, *params: Any) -> list[Any]:
-        from axis.store.postgres import numbered
 
         return list(await conn.fetch(numbered(sql), *params))

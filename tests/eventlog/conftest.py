@@ -84,7 +84,7 @@ async def raw_sql(cfg: Config, statements: Sequence[tuple[str, Sequence[Any]]]) 
         finally:
             conn.close()
         return rows
-    from axis.store.postgres import numbered
+    from axis.store.placeholders import numbered
 
     pg = await asyncpg.connect(cfg.store.dsn)
     try:
