@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import secrets
 
 from axis import config as config_mod
+from axis.directory.credentials import new_system_secret
 from axis.store import open_store
 from axis.store.base import Store
 
@@ -42,7 +42,7 @@ async def _run(args: argparse.Namespace) -> int:
         if args.action == "add":
             return await _add(store, args)
         if args.action == "rotate-secret":
-            secret = secrets.token_urlsafe(24)
+            secret = new_system_secret()
             if not await store.set_secret(args.system_id, secret):
                 print(f"axis: no system {args.system_id}")
                 return 1
@@ -61,7 +61,7 @@ async def _add(store: Store, args: argparse.Namespace) -> int:
     if missing:
         print(f"axis: unknown agencies (import them first): {', '.join(missing)}")
         return 1
-    secret = secrets.token_urlsafe(24)
+    secret = new_system_secret()
     if not await store.add_system(args.system_id, secret, args.name):
         print(f"axis: system {args.system_id} exists; use rotate-secret")
         return 1

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from axis import config as config_mod
 from axis.directory import demo
+from axis.directory.credentials import new_system_secret
 from axis.pki import devpki
 from axis.store import open_store
 
@@ -63,7 +63,7 @@ async def seed(directory: Path) -> Seeded:
     secrets_file = directory / "secrets.json"
     known = json.loads(secrets_file.read_text("utf-8")) if secrets_file.is_file() else {}
     wanted = {DMS_SYSTEM: DMS_AGENCIES} | {s: served for s, (_, served) in demo.SYSTEMS.items()}
-    chosen = {system: known.get(system) or secrets.token_urlsafe(24) for system in wanted}
+    chosen = {system: known.get(system) or new_system_secret() for system in wanted}
     cfg = config_mod.replace(config_mod.Config(), "hub", data_dir=str(directory / "hub"))
     store = await open_store(cfg)
     try:

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from axis.directory.credentials import new_system_secret
 from axis.store.base import AgencyRow, Store
 
 CENTRAL = (
@@ -98,17 +98,13 @@ async def seed(store: Store, data_dir: Path) -> DemoInfo:
     entries = []
     for system_id, (name, served) in SYSTEMS.items():
         if system_id not in known:
-            await store.add_system(system_id, previous.get(system_id) or _new_secret(), name)
+            await store.add_system(system_id, previous.get(system_id) or new_system_secret(), name)
             created = True
         secret = await store.get_secret(system_id)
         entries.append({"system_id": system_id, "secret": secret, "agencies": list(served)})
     _write_private(systems_json, json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
     pki = devpki.init(demo / "pki", [(row.id, row.name) for row in rows])
     return DemoInfo(systems_json, pki.directory, pki.trust_dir, pki.directory / "hub", created)
-
-
-def _new_secret() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def _read_secrets(path: Path) -> dict[str, str]:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from axis.config import Config, from_dict
 from axis.directory import demo
+from axis.directory.credentials import new_system_secret
 from axis.directory.registry import unit
 from axis.store import open_store
 from axis.store.base import AgencyRow
@@ -72,7 +73,7 @@ async def seed(base: Path, ports: dict[str, int], *, poll_s: float = 1.0) -> lis
         demo_dir / "pki", [(row.id, row.name) for row in rows], bad_agencies=BAD_CERT_AGENCIES
     )
     previous = demo._read_secrets(demo_dir / "systems.json")
-    secret = lambda system: previous.get(system) or demo._new_secret()  # noqa: E731
+    secret = lambda system: previous.get(system) or new_system_secret()  # noqa: E731
     common: dict[str, dict[str, object]] = {"signature": {"trust_dir": str(pki.trust_dir)}}
     national = HubPlan(NATIONAL, ports[NATIONAL], base / NATIONAL, {**common})
     plans, entries = [national], []

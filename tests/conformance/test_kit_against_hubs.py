@@ -133,7 +133,7 @@ async def test_a_kit_without_enough_credentials_is_incomplete_not_conforming(
     first = systems[0]
     status, out = await kit(
         "--target", demo_hub.endpoint, "--demo-dir", "/nonexistent",
-        "--system", first["system_id"], "--secret", first["secret"],
+        "--system", first["system_id"], f"--secret={first['secret']}",
         "--agency", first["agencies"][0], "--only", "HUB-AUTH-001,HUB-SEND-001",
     )  # fmt: skip
     assert status == 3, out
