@@ -72,9 +72,9 @@ class Registers:
                     "at": stamp,
                 },
             )
-            if not cursor.rowcount:
-                return False
             row_id = cursor.lastrowid
+            if not cursor.rowcount or row_id is None:
+                return False
             if fields["loai_nghiep_vu"]:
                 # revoke / update / replace: the original now awaits a 15 or 16 from us
                 await self._request_change(
@@ -407,7 +407,8 @@ def outgoing_view(
     view["trang_thai_van_ban"] = {"ma": doc["trang_thai"], "mo_ta": STAGE_NAMES[doc["trang_thai"]]}
     view["ds_file_dinh_kem"] = files
     delivery = delivery or {}
-    inside, outside = [], []
+    inside: list[dict[str, Any]] = []
+    outside: list[dict[str, Any]] = []
     for recipient in recipients:
         entry = {
             **_timeline_entry(recipient["don_vi_nhan"], recipient["ten"], statuses, delivery),

@@ -21,7 +21,7 @@ from adapters.qoffice.packages import attachment_bytes
 from adapters.qoffice.registers import ActionError, Registers
 
 REGISTERS = web.AppKey("registers", Registers)
-WAKE = web.AppKey("wake", Callable[[], None])
+WAKE: web.AppKey[Callable[[], None]] = web.AppKey("wake")
 TOKEN = web.AppKey("token", str)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # clerk actions on an incoming document -> the status code each reports (docs/domain.md §5)
