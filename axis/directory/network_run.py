@@ -69,13 +69,17 @@ def run(cfg: Config, first_port: int, banner: Callable[[str], None]) -> int:
     plans = asyncio.run(network.seed(base, wanted))
     pki_dir = base / "demo" / "pki"
     children: dict[str, subprocess.Popen[bytes]] = {}
-    stopping = False
+    stopping = started = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
+        if not started:  # still starting hubs: leave at once, the finally stops what runs
+            raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    # SIGINT explicitly too: a command started in the background by a non-interactive shell
+    # inherits SIGINT ignored, and Python then never raises KeyboardInterrupt for Ctrl-C / kill -INT.
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         for plan in plans:
             extra = push_down(plans) if plan.name == network.NATIONAL else ""
@@ -83,13 +87,15 @@ def run(cfg: Config, first_port: int, banner: Callable[[str], None]) -> int:
         for plan in plans:
             _wait_healthy(plan, children[plan.name])
         banner(_banner(base, plans))
+        started = True
         while not stopping and all(child.poll() is None for child in children.values()):
             time.sleep(0.2)
     except KeyboardInterrupt:
         pass
     finally:
         _stop_all(children)
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     died = [name for name, child in children.items() if child.returncode not in (0, -15)]
     return 1 if died and not stopping else 0
 

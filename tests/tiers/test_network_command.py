@@ -45,12 +45,27 @@ def running_network(tmp_path: Path):  # type: ignore[no-untyped-def]
         f'[hub]\nlisten = "127.0.0.1:0"\ndata_dir = "{tmp_path}"\n[log]\nlevel = "warning"\n',
         "utf-8",
     )
-    with (tmp_path / "network.log").open("wb") as log:  # the child keeps its own descriptor
-        command = subprocess.Popen(
-            [sys.executable, "-m", "axis", "serve", "--config", str(config), "--demo", "--network"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    # Started as a non-interactive shell's `&` starts it: SIGINT ignored, inherited across exec.
+    # Ctrl-C / kill -INT must stop it all the same (Python raises no KeyboardInterrupt then).
+    unignored = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with (tmp_path / "network.log").open("wb") as log:  # the child keeps its own descriptor
+            command = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "axis",
+                    "serve",
+                    "--config",
+                    str(config),
+                    "--demo",
+                    "--network",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+    finally:
+        signal.signal(signal.SIGINT, unignored)
     try:
         systems = _wait_for_systems(tmp_path / "demo" / "systems.json", command)
         yield tmp_path, systems, command
