@@ -69,6 +69,9 @@ AREAS: tuple[tuple[str, str], ...] = (
     ("aiohttp request handling (HTTP parse, streams, writer)", r"aiohttp/|multidict|yarl"),
 )
 
+# The venv's own py-spy first: `make bench` runs .venv/bin/python without the venv on PATH.
+PY_SPY = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+
 
 def area_of(stack: list[str]) -> str:
     for frame in reversed(stack):
@@ -103,7 +106,7 @@ async def profile_size(
     spy = subprocess.Popen(
         [
             *(
-                shutil.which("py-spy") or "py-spy",
+                PY_SPY or "py-spy",
                 "record",
                 "--idle" if idle else "--gil",
                 "--format",
@@ -150,7 +153,7 @@ def print_profile(result: dict[str, object]) -> None:
 
 
 async def main(args: argparse.Namespace) -> None:
-    if not shutil.which("py-spy"):
+    if not PY_SPY:
         sys.exit("py-spy is not installed: pip install -e '.[bench]'")
     OUT.mkdir(parents=True, exist_ok=True)
     results = []

@@ -53,6 +53,9 @@ from axis.store.sqlite_queries import FETCH_SELECT, Queries
 from axis.store.tiers_sqlite import SqliteTiers
 
 BUSY_TIMEOUT_MS = 5000
+# Each connection's page cache (SQLite's default is 2 MiB): docs/decisions.md "SQLite's page
+# cache".
+CACHE_KIB = 16 * 1024
 
 
 def now() -> str:
@@ -100,6 +103,7 @@ class SqliteStore(
             "synchronous = FULL",
             f"busy_timeout = {BUSY_TIMEOUT_MS}",
             "foreign_keys = ON",
+            f"cache_size = -{CACHE_KIB}",
             # Checkpoint every ~4 MB of WAL and truncate it back to 16 MiB after a big write:
             # with no reader pinning a snapshot (sqlite_blobs.py) the WAL stays bounded.
             "wal_autocheckpoint = 1000",
