@@ -1,5 +1,5 @@
--- axis store, migration 013: two indexes every write paid for and no query needed
--- (docs/performance.md "The console's indexes on the hot path"; portable SQL, both backends).
+-- axis store, migration 013: indexes the hot path paid for without need, and dedupe's plan
+-- (docs/decisions.md "SQLite's page cache"; PostgreSQL runs the .postgres.sql twin instead).
 -- console_events_by_doc (009) repeats events_by_doc (005) column for column.
 DROP INDEX IF EXISTS console_events_by_doc;
 -- deliveries_by_route (route, state) (007) is a prefix of deliveries_push_due (route, state,
@@ -11,3 +11,11 @@ DROP INDEX IF EXISTS deliveries_by_route;
 -- ''), oldest first. Partial: a normal delivery adds nothing to it.
 DROP INDEX IF EXISTS deliveries_quarantined;
 CREATE INDEX deliveries_quarantined ON deliveries (updated_at, id) WHERE quarantine > '';
+-- Dedupe's look-up (sqlite_queries.py DEDUPE_LOOKUP: from_agency = ? AND sha256 = ? ORDER BY
+-- created_at LIMIT 1) on a new package: with only (from_agency, sha256) here, SQLite's planner
+-- preferred console_documents_by_sender (from_agency, created_at, id) for the ORDER BY and
+-- walked every document the sender ever sent, so intake slowed with the store's size. With
+-- created_at in this index it seeks the answer directly (tests/perf/test_intake_cost.py).
+-- PostgreSQL's documents_by_sha is UNIQUE (001_initial.postgres.sql) and stays as it is.
+DROP INDEX IF EXISTS documents_by_sha;
+CREATE INDEX documents_by_sha ON documents (from_agency, sha256, created_at);

@@ -1,0 +1,69 @@
+"""Intake's dedupe look-up costs the same whatever the sender has sent before.
+
+Every sendEdoc asks whether these bytes came from this sender already and whether its
+DocumentId is taken (``Store.dedupe_lookup``). Before migration 013 SQLite's planner answered
+the first question by walking every document of the sender in time order, so intake slowed as
+the store grew (the queue-depth benchmark went from minutes to a quarter of an hour). Measured
+as in test_inbox_cost.py: SQLite VM steps on the store's own reader connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from axis import config as config_mod
+from axis.store import open_store, store_path
+
+SENDER = "000.00.00.H47"
+
+
+def seed(path: Path, sent: int) -> None:
+    """``sent`` earlier documents from SENDER, written with plain SQL."""
+    at = "2026-12-02T00:00:00.000+00:00"
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO documents (id, from_agency, system_id, message_type, document_id,"
+            " business_type, sha256, size, data, created_at)"
+            " VALUES (?, ?, '00.22.W00', 'edoc', ?, 0, ?, 1, x'00', ?)",
+            [
+                (f"doc{n:06d}", SENDER, f"{SENDER},2026/12/02,{n}", f"sha{n:06d}", at)
+                for n in range(sent)
+            ],
+        )
+
+
+async def lookup_steps(tmp_path: Path, sent: int, sha256: str) -> tuple[bool, int]:
+    """(found a duplicate, SQLite VM steps) for one dedupe look-up of a package."""
+    cfg = config_mod.from_dict({"hub": {"data_dir": str(tmp_path)}})
+    store = await open_store(cfg)
+    try:
+        seed(store_path(cfg), sent)
+        steps = 0
+
+        def count() -> int:
+            nonlocal steps
+            steps += 1
+            return 0
+
+        await store._reader.set_progress_handler(count, 1)  # type: ignore[attr-defined]
+        found, _ = await store.dedupe_lookup(SENDER, sha256, f"{SENDER},2026/12/03,new")
+        return found is not None, steps
+    finally:
+        await store.close()
+
+
+async def test_a_new_package_is_looked_up_without_walking_the_senders_history(
+    tmp_path: Path,
+) -> None:
+    found_fresh, fresh = await lookup_steps(tmp_path / "fresh", 1, "new-sha")
+    found_old, old = await lookup_steps(tmp_path / "old", 3000, "new-sha")
+    assert not found_fresh and not found_old
+    assert old < fresh * 1.5, f"{old} VM steps after 3000 sent documents vs {fresh} after one"
+
+
+async def test_a_repeated_package_is_found_as_cheaply(tmp_path: Path) -> None:
+    found_fresh, fresh = await lookup_steps(tmp_path / "fresh", 1, "sha000000")
+    found_old, old = await lookup_steps(tmp_path / "old", 3000, "sha001500")
+    assert found_fresh and found_old
+    assert old < fresh * 1.5, f"{old} VM steps after 3000 sent documents vs {fresh} after one"
