@@ -11,8 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from axis import config as config_mod
-from axis.store import open_store, store_path
+from tests.support.vm_steps import counted_store
 
 SYSTEM, AGENCY = "00.47.W00", "000.00.00.G22"
 PENDING = 5
@@ -41,22 +40,9 @@ def seed(path: Path, done: int) -> None:
 
 async def listing_steps(tmp_path: Path, done: int) -> tuple[int, int]:
     """(rows listed, SQLite VM steps) for one getReceivedEdocList-sized read."""
-    cfg = config_mod.from_dict({"hub": {"data_dir": str(tmp_path)}})
-    store = await open_store(cfg)
-    try:
-        seed(store_path(cfg), done)
-        steps = 0
-
-        def count() -> int:
-            nonlocal steps
-            steps += 1
-            return 0
-
-        await store._reader.set_progress_handler(count, 1)  # type: ignore[attr-defined]
+    async with counted_store(tmp_path, lambda path: seed(path, done)) as (store, steps):
         rows = await store.list_received(SYSTEM, "edoc", limit=500)
-        return len(rows), steps
-    finally:
-        await store.close()
+        return len(rows), steps()
 
 
 async def test_inbox_listing_does_not_scan_acknowledged_history(tmp_path: Path) -> None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from axis import config as config_mod
-from axis.store import open_store, store_path
+from tests.support.vm_steps import counted_store
 
 SENDER = "000.00.00.H47"
 
@@ -35,22 +34,9 @@ def seed(path: Path, sent: int) -> None:
 
 async def lookup_steps(tmp_path: Path, sent: int, sha256: str) -> tuple[bool, int]:
     """(found a duplicate, SQLite VM steps) for one dedupe look-up of a package."""
-    cfg = config_mod.from_dict({"hub": {"data_dir": str(tmp_path)}})
-    store = await open_store(cfg)
-    try:
-        seed(store_path(cfg), sent)
-        steps = 0
-
-        def count() -> int:
-            nonlocal steps
-            steps += 1
-            return 0
-
-        await store._reader.set_progress_handler(count, 1)  # type: ignore[attr-defined]
+    async with counted_store(tmp_path, lambda path: seed(path, sent)) as (store, steps):
         found, _ = await store.dedupe_lookup(SENDER, sha256, f"{SENDER},2026/12/03,new")
-        return found is not None, steps
-    finally:
-        await store.close()
+        return found is not None, steps()
 
 
 async def test_a_new_package_is_looked_up_without_walking_the_senders_history(
