@@ -31,6 +31,12 @@ class PeerGuard:
         self._peer_of: dict[asyncio.BaseTransport, str] = {}
         self._counts: Counter[str] = Counter()
         self.refused = 0
+        self.open: set[_Guarded] = set()  # admitted connections not yet lost
+
+    def mid_request(self) -> int:
+        """Connections holding a request the hub has begun to read and not yet answered (a
+        graceful stop waits for these too, not only for handlers already running)."""
+        return sum(1 for connection in self.open if connection.mid_request())
 
     def admit(self, transport: asyncio.BaseTransport) -> bool:
         peer = _peer(transport)
@@ -75,16 +81,26 @@ class _Guarded(asyncio.Protocol):
             transport.abort()  # type: ignore[attr-defined]
             return
         self.transport = transport
+        self.guard.open.add(self)
         self.inner.connection_made(transport)
 
     def data_received(self, data: bytes) -> None:
         self.inner.data_received(data)
+        # Bytes that neither completed a request nor belong to one being handled: the start of
+        # a request whose headers are still arriving.
+        self._partial = not _handling(self.inner)
+
+    _partial = False
+
+    def mid_request(self) -> bool:
+        return self._partial or _handling(self.inner)
 
     def eof_received(self) -> bool | None:
         return self.inner.eof_received()
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.transport is not None:
+            self.guard.open.discard(self)
             self.guard.released(self.transport)
             self.inner.connection_lost(exc)
 
@@ -93,6 +109,14 @@ class _Guarded(asyncio.Protocol):
 
     def resume_writing(self) -> None:
         self.inner.resume_writing()
+
+
+def _handling(protocol: asyncio.Protocol) -> bool:
+    """aiohttp's RequestHandler has a request queued (headers complete) or being handled.
+    These are private attributes (aiohttp 3.9+); tests/hub/test_shutdown.py holds them."""
+    return bool(getattr(protocol, "_request_in_progress", False)) or bool(
+        getattr(protocol, "_messages", ())
+    )
 
 
 class GuardedSite(web.BaseSite):

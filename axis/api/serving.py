@@ -31,6 +31,8 @@ from axis.api.connections import GuardedSite
 from axis.config import Config
 
 log = logs.get("axis.api")
+# How long a stopping hub still accepts connections already waiting in the listen backlog.
+BACKLOG_SETTLE_S = 0.1
 # Exit status when the stop had to leave stuck worker threads behind.
 EXIT_WORKERS_STUCK = 3
 
@@ -118,6 +120,9 @@ async def serve(
                 )
             await signals.first.wait()
             log.info("stopping: no new connections; waiting for requests in flight")
+            # Connections the kernel completed before the signal are still in the listen
+            # backlog: one moment more to accept them, else closing the socket resets them.
+            await asyncio.sleep(BACKLOG_SETTLE_S)
             await running.site.stop()
             await _drain(running.app, cfg.hub.shutdown_grace_s, signals.second)
         finally:
@@ -129,13 +134,21 @@ async def serve(
 
 
 async def _drain(app: web.Application, grace_s: float, hurry: asyncio.Event) -> None:
-    in_flight = app[IN_FLIGHT]
+    """Wait for handlers running and for requests begun but not yet handed to one (headers
+    still arriving, or queued behind a pipelined request)."""
+    in_flight, guard = app[IN_FLIGHT], app[PEER_GUARD]
     loop = asyncio.get_running_loop()
     deadline = loop.time() + grace_s
-    while in_flight.current and loop.time() < deadline and not hurry.is_set():
+    while (
+        (in_flight.current or guard.mid_request()) and loop.time() < deadline and not hurry.is_set()
+    ):
         await asyncio.sleep(0.02)
-    if in_flight.current:
-        log.warning("stopping with requests unfinished", in_flight=in_flight.current)
+    if in_flight.current or guard.mid_request():
+        log.warning(
+            "stopping with requests unfinished",
+            in_flight=in_flight.current,
+            begun=guard.mid_request(),
+        )
 
 
 def _busy_threads() -> list[threading.Thread]:
