@@ -13,26 +13,29 @@ from datetime import date, datetime
 
 DATE_FORMAT = "%Y/%m/%d"
 TIMESTAMP_FORMAT = "%Y/%m/%d %H:%M:%S"
-_DATE = re.compile(r"^\d{4}/\d{2}/\d{2}$")
-_TIMESTAMP = re.compile(r"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}$")
+_DATE = re.compile(r"\d{4}/\d{2}/\d{2}", re.ASCII)  # whole text: fullmatch
+_TIMESTAMP = re.compile(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}", re.ASCII)
 
 
 def parse_date(text: str) -> date | None:
     """The date ``text`` names, or None when it is not an existing yyyy/MM/dd date."""
-    if not _DATE.match(text):
+    if not _DATE.fullmatch(text):
         return None
-    try:
-        return datetime.strptime(text, DATE_FORMAT).date()
+    try:  # sliced, not strptime: the pattern fixed every position, and strptime is 10x dearer
+        return date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
     except ValueError:
         return None
 
 
 def parse_timestamp(text: str) -> datetime | None:
     """The (naive, zone-less as in the standard) time ``text`` names, or None if malformed."""
-    if not _TIMESTAMP.match(text):
+    if not _TIMESTAMP.fullmatch(text):
         return None
     try:
-        return datetime.strptime(text, TIMESTAMP_FORMAT)
+        return datetime(
+            int(text[0:4]), int(text[5:7]), int(text[8:10]),
+            int(text[11:13]), int(text[14:16]), int(text[17:19]),
+        )  # fmt: skip
     except ValueError:
         return None
 

@@ -144,9 +144,19 @@ class _Signer:
     revoked: tuple[datetime, str] | None
     usage_error: str
     agency: str
+    valid: tuple[datetime, datetime] = field(init=False)  # latest not-before, earliest not-after
+
+    def __post_init__(self) -> None:
+        # The path is valid from its latest not-before to its earliest not-after: two
+        # comparisons per package, not two datetime conversions per certificate.
+        after = min(cert.not_valid_after_utc for cert in self.path)
+        before = max(cert.not_valid_before_utc for cert in self.path)
+        object.__setattr__(self, "valid", (before, after))
 
     def judge(self, at: datetime, expected_agency: str | None) -> str:
-        _check_validity(self.path, at)
+        before, after = self.valid
+        if not before <= at <= after:
+            _check_validity(self.path, at)  # raises, naming the certificate and the bound
         if self.revoked is not None and self.revoked[0] <= at:
             raise Rejected("5.3.11", self.revoked[1])
         if self.usage_error:

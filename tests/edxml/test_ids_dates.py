@@ -80,13 +80,19 @@ def test_malformed_document_ids_are_refused(raw: str) -> None:
 
 def test_dates_parse_only_in_the_exact_format() -> None:
     assert parse_date("2018/09/28") == date(2018, 9, 28)
-    for bad in ("2018/9/28", "2018-09-28", "2014/02/30", " 2018/09/28", ""):
+    trailing_newline, arabic_indic = (
+        "2018/09/28\n",
+        "\u0662\u0660\u0661\u0668/\u0660\u0669/\u0662\u0668",
+    )
+    for bad in ("2018/9/28", "2018-09-28", "2014/02/30", " 2018/09/28", "", trailing_newline,
+                arabic_indic, "0000/01/01"):  # fmt: skip
         assert parse_date(bad) is None
 
 
 def test_timestamps_parse_only_in_the_exact_format() -> None:
     assert parse_timestamp("2018/09/28 17:25:11") == datetime(2018, 9, 28, 17, 25, 11)
-    for bad in ("2018/09/28", "2018/09/28T17:25:11", "2018/09/28 25:00:00", "2018/09/28 17:25"):
+    for bad in ("2018/09/28", "2018/09/28T17:25:11", "2018/09/28 25:00:00", "2018/09/28 17:25",
+                "2018/09/28 17:25:11\n", "2018/02/29 00:00:00", "2018/09/28 17:60:00"):  # fmt: skip
         assert parse_timestamp(bad) is None
 
 
