@@ -40,7 +40,7 @@ from typing import Any
 
 import aiohttp
 
-from bench import floor, pgdb, postfix, scrape, tiers
+from bench import floor, pgdb, postfix, scrape, targets, tiers
 from bench.compare import anchor_plans, comparison, print_comparison
 from bench.loadgen import (
     SDK_TRAILER,
@@ -551,9 +551,12 @@ async def main() -> None:
     print_nodes(ratios)
     versus = comparison(rows, stages, before, after)
     print_comparison(versus)
+    verdicts = targets.judge(rows, extras, versus)
+    targets.print_verdicts(verdicts)
     results = [asdict(r) for r in rows] + extras + [{"scenario": "stage costs", "rows": stages}]
     results.append({"scenario": "nodes", "rows": ratios})
     results.append({"scenario": "axis vs postfix", **versus})
+    results.append(targets.as_result(verdicts))
     if os.environ.get("BENCH_PUSH", "1") != "0":  # push beside pull (bench/push.py)
         from bench import push
 
