@@ -53,45 +53,44 @@ def _versus_row(versus: dict[str, Any], size_kb: int) -> dict[str, Any] | None:
     )
 
 
+def _bounded(
+    target: str, value: float | None, unit: str, bar: float, at_most: bool, strict: bool = False
+) -> Verdict:
+    """A figure against its bar (at most, or at least); None or 0: the scenario did not run."""
+    if not value:
+        return Verdict(target, "not measured", "", None)
+    digits = 2 if unit == "x" else 1
+    figure = f"{value:.{digits}f}{unit if unit == 'x' else ' ' + unit}"
+    sign = ("<" if strict else "<=") if at_most else ">="
+    met = (value < bar if strict else value <= bar) if at_most else value >= bar
+    return Verdict(target, figure, f"{sign} {bar:g}{unit if unit == 'x' else ' ' + unit}", met)
+
+
 def _anchored(versus: dict[str, Any]) -> list[Verdict]:
     verdicts = []
     for kb in (10, 136):
-        line = _versus_row(versus, kb)
-        ratio = line.get("e2e_ratio") if line else None
-        verdicts.append(
-            Verdict(
-                f"end to end vs Postfix, {kb} KB",
-                "not measured" if ratio is None else f"{ratio:.2f}x",
-                f">= {E2E_RATIO_AT_LEAST:.1f}x",
-                None if ratio is None else ratio >= E2E_RATIO_AT_LEAST,
-            )
-        )
-        cpu = line.get("cpu_ratio") if line else None
-        verdicts.append(
-            Verdict(
-                f"hub CPU per delivered / library check, {kb} KB",
-                "not measured" if cpu is None else f"{cpu:.2f}x",
-                f"<= {CPU_RATIO_AT_MOST:.1f}x",
-                None if cpu is None else cpu <= CPU_RATIO_AT_MOST,
-            )
-        )
+        line = _versus_row(versus, kb) or {}
+        verdicts += [
+            _bounded(f"end to end vs Postfix, {kb} KB", line.get("e2e_ratio"), "x",
+                     E2E_RATIO_AT_LEAST, at_most=False),
+            _bounded(f"hub CPU per delivered / library check, {kb} KB", line.get("cpu_ratio"),
+                     "x", CPU_RATIO_AT_MOST, at_most=True),
+        ]  # fmt: skip
     return verdicts
 
 
 def _latency(rows: list[Any]) -> list[Verdict]:
-    verdicts = []
-    for kb in (10, 136):
-        row = _sqlite_single(rows, kb)
-        p99 = row.half_rate_p99_ms if row else None
-        verdicts.append(
-            Verdict(
-                f"p99 intake at half the maximum rate, {kb} KB",
-                "not measured" if not p99 else f"{p99:.1f} ms",
-                f"< {P99_HALF_RATE_UNDER_MS:.0f} ms",
-                None if not p99 else p99 < P99_HALF_RATE_UNDER_MS,
-            )
+    return [
+        _bounded(
+            f"p99 intake at half the maximum rate, {kb} KB",
+            row.half_rate_p99_ms if (row := _sqlite_single(rows, kb)) else None,
+            "ms",
+            P99_HALF_RATE_UNDER_MS,
+            at_most=True,
+            strict=True,
         )
-    return verdicts
+        for kb in (10, 136)
+    ]
 
 
 def _fan_out(rows: list[Any]) -> Verdict:
