@@ -123,6 +123,16 @@ class NewDocument:
     hops: tuple[tuple[str, str], ...] = ()
 
 
+def status_order(doc: NewDocument) -> tuple[str, str]:
+    """(status_key, status_at) written on each delivery of ``doc`` (migration 014): for a status
+    package the document it is about with the reporting agency, and when it was accepted;
+    ("", "") for anything else. The queue manager can keep a key's deliveries to one endpoint
+    in that order."""
+    if doc.message_type != "status" or not doc.original_id:
+        return "", ""
+    return f"{doc.original_id} {doc.from_agency}", doc.created_at
+
+
 @dataclass(frozen=True)
 class NewDelivery:
     id: str
