@@ -31,10 +31,10 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || [ "$${CI:-}" != "true" ] || \
 		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-# Serial for now: on every core (pytest-xdist) the suite took 6-8 min instead of 11-14 but
-# exposed a status-ordering race between hubs (docs/decisions.md "The suite on every core").
+# One pytest worker per core, each test file whole on one worker (its module fixtures: the demo
+# network, the hubs of a tier test); docs/decisions.md "The suite on every core".
 test: $(STAMP) lint chromium
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

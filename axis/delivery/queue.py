@@ -299,6 +299,10 @@ class QueueManager:
         def done(finished: asyncio.Task[None]) -> None:
             self.tasks.discard(finished)
             endpoint.in_flight -= 1
+            if row.message_type == "status":
+                # A later status of the same agency and document may have waited for this one
+                # (Store.push_take keeps them in order): look again in the next round.
+                endpoint.quiet_until = 0.0
 
         task.add_done_callback(done)
 

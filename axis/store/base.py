@@ -123,6 +123,16 @@ class NewDocument:
     hops: tuple[tuple[str, str], ...] = ()
 
 
+def status_order(doc: NewDocument) -> tuple[str, str]:
+    """(status_key, status_at) written on each delivery of ``doc`` (migration 014): for a status
+    package the document it is about with the reporting agency, and when it was accepted;
+    ("", "") for anything else. The queue manager keeps a key's deliveries to one endpoint in
+    that order (push_sqlite.py IN_ORDER)."""
+    if doc.message_type != "status" or not doc.original_id:
+        return "", ""
+    return f"{doc.original_id} {doc.from_agency}", doc.created_at
+
+
 @dataclass(frozen=True)
 class NewDelivery:
     id: str
@@ -380,7 +390,9 @@ class Store(Protocol):
     async def push_take(self, route: str, now: str, lease_until: str, limit: int) -> list[PushRow]:
         """Up to ``limit`` queued deliveries of ``route`` due at ``now`` (oldest due first),
         each leased until ``lease_until`` (its next_attempt_at): no other taker gets them
-        meanwhile, on any node. Pages through the queue: never more than ``limit`` rows."""
+        meanwhile, on any node. Pages through the queue: never more than ``limit`` rows. A
+        status delivery is not due while a status its agency reported earlier about the same
+        document still has a delivery open on ``route`` (push_sqlite.py IN_ORDER)."""
         ...
 
     async def push_document(self, doc_id: str, inline_up_to: int) -> bytes | BlobReader:

@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from axis.eventlog.event import CONTENT_FIELDS, LogSettings
-from axis.store.base import BLOB_CHUNK, FileBytes, NewDelivery, NewDocument, StatusEffect
+from axis.store.base import (
+    BLOB_CHUNK,
+    FileBytes,
+    NewDelivery,
+    NewDocument,
+    StatusEffect,
+    status_order,
+)
 from axis.store.events_postgres import APPEND_LOCK, append
 from axis.store.events_sqlite import intake_events, stamped
 
@@ -23,6 +30,7 @@ INSERT_DOCUMENT = (
     "created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
 )
 _EVENT_ARRAYS = ", ".join(f"${n}::text[]" for n in range(22, 22 + len(CONTENT_FIELDS)))
+_STATUS_ORDER = 22 + len(CONTENT_FIELDS)  # then the deliveries' status_key, status_at
 # The common package (bytes inline, no status effect) in ONE statement: document, deliveries
 # and events (was one round trip each). Each sub-statement sees the same snapshot; the
 # deliveries' foreign key is checked at the statement's end, when the document is there. The
@@ -31,8 +39,9 @@ _EVENT_ARRAYS = ", ".join(f"${n}::text[]" for n in range(22, 22 + len(CONTENT_FI
 INSERT_PACKAGE = (
     f"WITH doc AS ({INSERT_DOCUMENT}), "
     "dels AS (INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, "
-    "created_at, updated_at) SELECT d.id, $1, d.agency, d.message_type, d.route, 'queued', "
-    "$15, $15 FROM unnest($16::text[], $17::text[], $18::text[], $19::text[]) "
+    "created_at, updated_at, status_key, status_at) SELECT d.id, $1, d.agency, d.message_type, "
+    f"d.route, 'queued', $15, $15, ${_STATUS_ORDER}::text, ${_STATUS_ORDER + 1}::text "
+    "FROM unnest($16::text[], $17::text[], $18::text[], $19::text[]) "
     "AS d(id, agency, message_type, route)), "
     "held AS (SELECT pg_advisory_xact_lock_shared($20) WHERE $21) "
     f"INSERT INTO events ({', '.join(CONTENT_FIELDS)}) SELECT e.* FROM held, "
@@ -69,10 +78,15 @@ async def write_incoming(
                 doc.id, seq, chunk,
             )  # fmt: skip
     if deliveries:
+        key, at = status_order(doc)
         await conn.executemany(
             "INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, created_at, "
-            "updated_at) VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6)",
-            [(d.id, doc.id, d.agency, d.message_type, d.route, doc.created_at) for d in deliveries],
+            "updated_at, status_key, status_at) "
+            "VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6, $7, $8)",
+            [
+                (d.id, doc.id, d.agency, d.message_type, d.route, doc.created_at, key, at)
+                for d in deliveries
+            ],
         )
     await _status_effects(conn, doc, status, pending)
     # Last: the chain lock is held from here to the commit (events_postgres.py).
@@ -106,6 +120,7 @@ async def write_common(
         [d.message_type for d in deliveries], [d.route for d in deliveries],
         APPEND_LOCK, settings.enabled and bool(events),
         *([getattr(e, f) for e in events] for f in CONTENT_FIELDS),
+        *status_order(doc),
     )  # fmt: skip
 
 

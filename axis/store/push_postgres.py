@@ -21,6 +21,7 @@ from axis.store.push_notices import NoticesPostgres
 from axis.store.push_sqlite import (
     EXPIRE,
     EXPIRING,
+    IN_ORDER,
     OPEN_STATES,
     PUSH_COLUMNS,
     QUARANTINED,
@@ -30,10 +31,12 @@ from axis.store.push_sqlite import (
 )
 from axis.store.push_sqlite import now as _now
 
+# IN_ORDER reads the earlier status deliveries' state, not their locks: one another node has
+# leased (or this statement is taking) is still open, so the later one waits, on every node.
 TAKE = (
     "WITH due AS (SELECT d.id FROM deliveries d WHERE d.route = $1 AND d.state = $5 "
-    "AND d.quarantine = '' AND d.next_attempt_at <= $2 ORDER BY d.next_attempt_at, d.id "
-    "LIMIT $4 FOR UPDATE SKIP LOCKED), "
+    f"AND d.quarantine = '' AND d.next_attempt_at <= $2 AND {IN_ORDER} "
+    "ORDER BY d.next_attempt_at, d.id LIMIT $4 FOR UPDATE SKIP LOCKED), "
     "taken AS (UPDATE deliveries t SET next_attempt_at = $3 FROM due WHERE t.id = due.id "
     "RETURNING t.*) "
     f"SELECT {PUSH_COLUMNS} "

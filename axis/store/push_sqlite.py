@@ -32,10 +32,25 @@ PUSH_COLUMNS = (
 # deliveries_push_due (route, state, quarantine, next_attempt_at) then answers it in order,
 # without sorting the whole backlog.
 OPEN_STATES = ("queued", "fetched")
+# In order: a status delivery (status_key set, migration 014) is not due while a status
+# package its agency reported earlier about the same document has a delivery to the same
+# endpoint still open (queued or fetched: due, leased, backing off or quarantined): one agency's
+# 01 and 06 never travel at once, so the next hub never sees the 06 first (docs/decisions.md
+# "Status packages keep their order between hubs"). Earlier = accepted earlier (status_at,
+# then the document id; two deliveries of one status package never hold each other). One seek
+# in deliveries_open_statuses, which holds only open status deliveries; an edoc costs nothing.
+# The comparisons with d's columns (not equalities only) keep PostgreSQL from planning it as a
+# hash of every open status.
+IN_ORDER = (
+    "(d.status_key = '' OR NOT EXISTS (SELECT 1 FROM deliveries e "
+    "WHERE e.status_key = d.status_key AND e.route = d.route AND e.status_at <= d.status_at "
+    "AND e.status_key <> '' AND e.state IN ('queued', 'fetched') "
+    "AND (e.status_at < d.status_at OR e.doc_id < d.doc_id)))"
+)
 DUE = (
     f"SELECT {PUSH_COLUMNS} FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
     "WHERE d.route = ? AND d.state = ? AND d.quarantine = '' AND d.next_attempt_at <= ? "
-    "ORDER BY d.next_attempt_at, d.id LIMIT ?"
+    f"AND {IN_ORDER} ORDER BY d.next_attempt_at, d.id LIMIT ?"
 )
 QUARANTINED = (
     f"SELECT {PUSH_COLUMNS} FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "

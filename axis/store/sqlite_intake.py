@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from axis.eventlog.event import Event
-from axis.store.base import FileBytes, NewDelivery, NewDocument, StatusEffect
+from axis.store.base import FileBytes, NewDelivery, NewDocument, StatusEffect, status_order
 from axis.store.events_sqlite import intake_events
 from axis.store.sqlite_marks import Ack, FetchMark, Mark, write_marks
 
@@ -97,7 +97,7 @@ async def write_batch(conn: aiosqlite.Connection, batch: list[Item]) -> list[Eve
             await _insert_from_file(conn, item.doc, item.doc.data)
     await conn.executemany(
         "INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)",
+        "updated_at, status_key, status_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
         [
             (
                 d.id,
@@ -107,6 +107,7 @@ async def write_batch(conn: aiosqlite.Connection, batch: list[Item]) -> list[Eve
                 d.route,
                 item.doc.created_at,
                 item.doc.created_at,
+                *status_order(item.doc),
             )
             for item in items
             for d in item.deliveries

@@ -72,22 +72,24 @@ class TiersQueries:
             await self._tiers_execute(conn, "DELETE FROM agencies WHERE id = ?", agency_id)
             open_rows = await self._tiers_rows(
                 conn,
-                f"SELECT id, doc_id, message_type FROM deliveries WHERE agency = ? "
-                f"AND state IN {_OPEN}",
+                f"SELECT id, doc_id FROM deliveries WHERE agency = ? AND state IN {_OPEN}",
                 agency_id,
             )
             names = ", ".join(successors) or "nobody"
             events: list[Event] = []
-            for delivery_id, doc_id, message_type in open_rows:
+            for delivery_id, doc_id in open_rows:
                 for successor, route in successors.items():
                     new_id = str(uuid.uuid4())
+                    # status_key/status_at come along: a status keeps its place in the order
+                    # of its agency's statuses on the document (migration 014).
                     created = await self._tiers_execute(
                         conn,
                         "INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, "
-                        "created_at, updated_at) SELECT ?, ?, ?, ?, ?, 'queued', ?, ? WHERE NOT "
-                        "EXISTS (SELECT 1 FROM deliveries WHERE doc_id = ? AND agency = ?)",
-                        new_id, doc_id, successor, message_type, route, at, at,
-                        doc_id, successor,
+                        "created_at, updated_at, status_key, status_at) SELECT ?, doc_id, ?, "
+                        "message_type, ?, 'queued', ?, ?, status_key, status_at FROM deliveries "
+                        "WHERE id = ? AND NOT EXISTS "
+                        "(SELECT 1 FROM deliveries WHERE doc_id = ? AND agency = ?)",
+                        new_id, successor, route, at, at, delivery_id, doc_id, successor,
                     )  # fmt: skip
                     if created:
                         events += substitution_events(

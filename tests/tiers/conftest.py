@@ -10,8 +10,8 @@ import asyncio
 import contextlib
 import json
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,15 +52,22 @@ RETRY_MAX_S = 2.0
 
 
 def hub_processes(
-    base: Path, plans: list[network.HubPlan], extra: str = "", down: str = "pull"
+    base: Path,
+    plans: list[network.HubPlan],
+    extra: str = "",
+    down: str = "pull",
+    push_ports: Mapping[str, int] | None = None,
 ) -> dict[str, HubProcess]:
+    """``push_ports``: a province's port as the national hub pushes to it (a proxy's), when
+    not its own."""
     pki_dir = base / "demo" / "pki"
+    pushed_to = [replace(p, port=(push_ports or {}).get(p.name, p.port)) for p in plans]
     hubs = {}
     for plan in plans:
         if "upstream" in plan.config:
             plan.config["upstream"]["retry_max_s"] = RETRY_MAX_S
         pushing = down == "push" and plan.name == network.NATIONAL
-        more = network_run.push_down(plans, retry_max_s=RETRY_MAX_S) if pushing else ""
+        more = network_run.push_down(pushed_to, retry_max_s=RETRY_MAX_S) if pushing else ""
         # HubProcess writes [hub] listen/data_dir and [log] itself.
         hubs[plan.name] = HubProcess(
             plan.data_dir,
@@ -104,10 +111,13 @@ async def net(
 
 @contextlib.asynccontextmanager
 async def running(
-    base: Path, plans: list[network.HubPlan], down: str = "pull"
+    base: Path,
+    plans: list[network.HubPlan],
+    down: str = "pull",
+    push_ports: Mapping[str, int] | None = None,
 ) -> AsyncIterator[Network]:
     """The seeded hubs of ``plans`` started (stopped again on the way out), with a session."""
-    hubs = hub_processes(base, plans, down=down)
+    hubs = hub_processes(base, plans, down=down, push_ports=push_ports)
     try:
         for hub in hubs.values():
             hub.start()
