@@ -36,7 +36,7 @@ from axis.store.push_sqlite import now as _now
 TAKE = (
     "WITH due AS (SELECT d.id FROM deliveries d WHERE d.route = $1 AND d.state = $5 "
     f"AND d.quarantine = '' AND d.next_attempt_at <= $2 AND {IN_ORDER} "
-    "ORDER BY d.next_attempt_at, d.id LIMIT $4 FOR UPDATE SKIP LOCKED), "
+    "ORDER BY d.next_attempt_at, d.created_at, d.id LIMIT $4 FOR UPDATE SKIP LOCKED), "
     "taken AS (UPDATE deliveries t SET next_attempt_at = $3 FROM due WHERE t.id = due.id "
     "RETURNING t.*) "
     f"SELECT {PUSH_COLUMNS} "

@@ -50,7 +50,7 @@ IN_ORDER = (
 DUE = (
     f"SELECT {PUSH_COLUMNS} FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
     "WHERE d.route = ? AND d.state = ? AND d.quarantine = '' AND d.next_attempt_at <= ? "
-    f"AND {IN_ORDER} ORDER BY d.next_attempt_at, d.id LIMIT ?"
+    f"AND {IN_ORDER} ORDER BY d.next_attempt_at, d.created_at, d.id LIMIT ?"
 )
 QUARANTINED = (
     f"SELECT {PUSH_COLUMNS} FROM deliveries d JOIN documents doc ON doc.id = d.doc_id "
