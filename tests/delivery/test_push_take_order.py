@@ -12,6 +12,7 @@ import pytest
 from axis.delivery.clock import ManualClock, iso
 from axis.store.base import Store
 from tests.delivery.conftest import PUSHED, new_document
+from tests.support.vm_steps import insert_documents
 
 NOW, LEASE = "9999-01-01T00:00:00.000+00:00", "9999-12-31T00:00:00.000+00:00"
 _ms = itertools.count(1)
@@ -61,19 +62,11 @@ def backlog(path: str, count: int) -> None:
     """``count`` more due deliveries to the endpoint, written with plain SQL (fast)."""
     at = "2026-12-03T00:00:00.000+00:00"
     with sqlite3.connect(path) as conn:
-        conn.executemany(
-            "INSERT INTO documents (id, from_agency, system_id, message_type, document_id,"
-            " business_type, sha256, size, data, created_at)"
-            " VALUES (?, '000.00.00.G22', '00.00.G22', 'edoc', ?, 0, ?, 1, x'00', ?)",
-            [
-                (f"bulk{n:06d}", f"000.00.00.G22,2026/12/03,{n}/B", f"sha{n}", at)
-                for n in range(count)
-            ],
-        )
+        docs = insert_documents(conn, "000.00.00.G22", "00.00.G22", count, "bulk", at)
         conn.executemany(
             "INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, created_at,"
             " updated_at) VALUES (?, ?, '000.00.00.H41', 'edoc', ?, 'queued', ?, ?)",
-            [(f"bdlv{n:06d}", f"bulk{n:06d}", PUSHED, at, at) for n in range(count)],
+            [(f"bdlv{n:06d}", doc, PUSHED, at, at) for n, doc in enumerate(docs)],
         )
 
 

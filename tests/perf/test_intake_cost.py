@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tests.support.vm_steps import counted_store
+from tests.support.vm_steps import counted_store, insert_documents
 
 SENDER = "000.00.00.H47"
 
@@ -21,15 +21,7 @@ def seed(path: Path, sent: int) -> None:
     """``sent`` earlier documents from SENDER, written with plain SQL."""
     at = "2026-12-02T00:00:00.000+00:00"
     with sqlite3.connect(path) as conn:
-        conn.executemany(
-            "INSERT INTO documents (id, from_agency, system_id, message_type, document_id,"
-            " business_type, sha256, size, data, created_at)"
-            " VALUES (?, ?, '00.22.W00', 'edoc', ?, 0, ?, 1, x'00', ?)",
-            [
-                (f"doc{n:06d}", SENDER, f"{SENDER},2026/12/02,{n}", f"sha{n:06d}", at)
-                for n in range(sent)
-            ],
-        )
+        insert_documents(conn, SENDER, "00.22.W00", sent, "doc", at)
 
 
 async def lookup_steps(tmp_path: Path, sent: int, sha256: str) -> tuple[bool, int]:

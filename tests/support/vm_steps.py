@@ -3,6 +3,7 @@ independent of the machine's load, unlike a timer."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -33,3 +34,19 @@ async def counted_store(
         yield store, lambda: steps
     finally:
         await store.close()
+
+
+def insert_documents(conn: sqlite3.Connection, sender: str, system_id: str, count: int,
+                     id_prefix: str, at: str) -> list[str]:  # fmt: skip
+    """``count`` tiny documents from ``sender`` written with plain SQL (a history or a backlog
+    in a moment): ids ``<id_prefix>000000``..., SHA-256 stand-ins ``sha000000``..."""
+    day = at[:10].replace("-", "/")
+    ids = [f"{id_prefix}{n:06d}" for n in range(count)]
+    conn.executemany(
+        "INSERT INTO documents (id, from_agency, system_id, message_type, document_id,"
+        " business_type, sha256, size, data, created_at)"
+        " VALUES (?, ?, ?, 'edoc', ?, 0, ?, 1, x'00', ?)",
+        [(doc, sender, system_id, f"{sender},{day},{n}", f"sha{n:06d}", at)
+         for n, doc in enumerate(ids)],
+    )  # fmt: skip
+    return ids
