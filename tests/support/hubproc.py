@@ -8,6 +8,7 @@ and agency signing keys (``<data_dir>/demo/systems.json``, ``<data_dir>/demo/pki
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import signal
@@ -27,10 +28,27 @@ from bench.loadgen import System
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
+# Ports for the servers tests start. Not the kernel's choice (bind to 0): that comes from the
+# ephemeral range, where any outgoing connection may take the port between our choice and the
+# server's bind, and a second test worker may be handed the same one ("address already in
+# use"). Instead a block below the ephemeral range (32768-60999 on Linux) per pytest-xdist
+# worker, walked in turn, each port checked free when chosen.
+_PORT_BASE, _PORT_BLOCK, _PORT_BLOCKS = 20000, 1000, 12
+_port_turn = itertools.count()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    start = _PORT_BASE + (int(worker) if worker.isdigit() else 0) % _PORT_BLOCKS * _PORT_BLOCK
+    for _ in range(_PORT_BLOCK):
+        port = start + next(_port_turn) % _PORT_BLOCK
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:  # in use (or lingering): the next one
+                continue
+        return port
+    raise RuntimeError(f"no free loopback port in {start}-{start + _PORT_BLOCK - 1}")
 
 
 def healthy(endpoint: str) -> bool:
