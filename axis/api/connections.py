@@ -75,6 +75,7 @@ class _Guarded(asyncio.Protocol):
     def __init__(self, guard: PeerGuard, inner: asyncio.Protocol) -> None:
         self.guard, self.inner = guard, inner
         self.transport: asyncio.BaseTransport | None = None
+        self._partial = False  # the start of a request whose headers are still arriving
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         if not self.guard.admit(transport):
@@ -86,11 +87,8 @@ class _Guarded(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.inner.data_received(data)
-        # Bytes that neither completed a request nor belong to one being handled: the start of
-        # a request whose headers are still arriving.
+        # Bytes that neither completed a request nor belong to one being handled.
         self._partial = not _handling(self.inner)
-
-    _partial = False
 
     def mid_request(self) -> bool:
         return self._partial or _handling(self.inner)

@@ -29,8 +29,8 @@ PUSH_COLUMNS = (
 )
 # Due: still open (queued; or fetched by pull before the system switched to push, never
 # acknowledged), not set aside, its time come. One state per query: the index
-# deliveries_push_due (route, state, quarantine, next_attempt_at) then answers it in order,
-# without sorting the whole backlog.
+# deliveries_push_due (route, state, quarantine, next_attempt_at, created_at, id; migration
+# 015) then answers it in order, without sorting the whole backlog.
 OPEN_STATES = ("queued", "fetched")
 # In order: a status delivery (status_key set, migration 014) is not due while a status
 # package its agency reported earlier about the same document has a delivery to the same
