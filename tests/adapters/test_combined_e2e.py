@@ -39,6 +39,7 @@ from tests.adapters.conftest import (
 )
 from tests.adapters.test_qoffice_e2e import CLERK, PDF, draft, issue, timelines
 from tests.support.hubproc import HubProcess, free_port
+from tests.support.loopback import serve_on_loopback
 
 SENDER, PULLS, PUSHED = "00.47.Q31", "00.47.Q08", "00.47.Q12"
 GATEWAY_PATHS = ("/token", "/truclienthong/")
@@ -72,11 +73,7 @@ class RecordingProxy:
     async def start(self) -> RecordingProxy:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self.forward)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.runner, port = await serve_on_loopback(app)
         self.url = f"http://127.0.0.1:{port}"
         self.session = aiohttp.ClientSession(auto_decompress=False)
         return self

@@ -38,6 +38,7 @@ from tests.adapters.conftest import (
 )
 from tests.hub.conftest import document, package_bytes
 from tests.support.hubproc import HubProcess
+from tests.support.loopback import serve_on_loopback
 from tests.support.vxp_client import VxpClient
 
 SENDER_SYSTEM, PUSHED = "00.47.Q31", "00.47.Q08"  # the commune sends; department 08 is pushed to
@@ -65,11 +66,8 @@ class Proxy:
     async def start(self) -> Proxy:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/vxp/push", self.forward)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/vxp/push"  # type: ignore[union-attr]
+        self.runner, port = await serve_on_loopback(app)
+        self.url = f"http://127.0.0.1:{port}/vxp/push"
         return self
 
     async def forward(self, request: web.Request) -> web.Response:

@@ -21,6 +21,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.support.loopback import serve_on_loopback
+
 # Not passed on: the connection's own (aiohttp sets them again for each side); bodies pass
 # decoded, so their encoding does not either.
 _HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "content-encoding"}
@@ -44,11 +46,7 @@ class HoldProxy:
     async def start(self) -> HoldProxy:
         app = web.Application(client_max_size=128 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self.handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_on_loopback(app)
         self._session = aiohttp.ClientSession()
         return self
 

@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from axis.delivery.signing import PushRefused, check_body, verify_push
+from tests.support.loopback import serve_on_loopback
 
 
 @dataclass
@@ -38,11 +39,7 @@ class Receiver:
     async def start(self) -> Receiver:
         app = web.Application(client_max_size=128 * 1024 * 1024)
         app.router.add_post("/push", self.handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve_on_loopback(app)
         self.url = f"http://127.0.0.1:{port}/push"
         return self
 
