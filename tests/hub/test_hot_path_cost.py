@@ -21,6 +21,7 @@ import pytest
 
 from axis.pki import devpki
 from tests.hub.conftest import A, B, RunningHub, document, package_bytes, status
+from tests.support.vxp_client import VxpClient
 
 HISTORY_ROUNDS = 240  # rounds between the early and the late window
 WINDOW = 12  # rounds measured at each end
@@ -88,13 +89,13 @@ async def one_round(hub: RunningHub, pki: devpki.DevPki) -> None:
     await take_up(hub.client(A), "status")
 
 
-async def take_up(client: object, messagetype: str) -> None:
+async def take_up(client: VxpClient, messagetype: str) -> None:
     """List what waits, fetch each and acknowledge it, as a DMS does."""
-    rows = (await client.get_received_list(messagetype))["data"]  # type: ignore[attr-defined]
+    rows = (await client.get_received_list(messagetype))["data"]
     assert rows, f"nothing of type {messagetype} waited"
     for row in rows:
-        assert (await client.get_edoc(row["docId"]))["status"] == "OK"  # type: ignore[attr-defined]
-        assert (await client.update_status(row["docId"], "done"))["status"] == "OK"  # type: ignore[attr-defined]
+        assert (await client.get_edoc(row["docId"]))["status"] == "OK"
+        assert (await client.update_status(row["docId"], "done"))["status"] == "OK"
 
 
 async def measured(
