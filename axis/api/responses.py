@@ -12,22 +12,18 @@ The other operations' callers tolerate a FAIL answer without data/count.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
+from axis import compact_json
 from axis.errors import AxisError, Finding, StoreUnavailable
-
-
-def _dumps(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 def ok(**fields: Any) -> web.Response:
     return web.json_response(
-        {"status": "OK", "ErrorCode": "0", "ErrorDesc": "", **fields}, dumps=_dumps
+        {"status": "OK", "ErrorCode": "0", "ErrorDesc": "", **fields}, dumps=compact_json.dumps
     )
 
 
@@ -49,7 +45,7 @@ def fail(exc: AxisError, retry_after_s: int | None = None, path: str = "") -> we
         "code": exc.code.slug,
         **_ALWAYS_READ.get(path.rstrip("/").lower(), {}),
     }
-    response = web.json_response(body, status=exc.code.http, dumps=_dumps)
+    response = web.json_response(body, status=exc.code.http, dumps=compact_json.dumps)
     return with_retry_after(response, exc, retry_after_s)
 
 

@@ -16,11 +16,11 @@ the chain: a rewritten tail or a truncated one no longer matches the hub-signed 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from axis import compact_json
 from axis.eventlog.event import CONTENT_FIELDS, Event, EventRow
 
 GENESIS = "0" * 64
@@ -30,8 +30,13 @@ _WINDOW = 100_000
 
 def canonical(event: Event | EventRow) -> bytes:
     """The bytes an event's content digest is taken over."""
-    values = [getattr(event, name) for name in CONTENT_FIELDS]
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+    return canonical_values([getattr(event, name) for name in CONTENT_FIELDS])
+
+
+def canonical_values(values: Sequence[str]) -> bytes:
+    """``canonical`` of an event whose content fields, in CONTENT_FIELDS order, are ``values``
+    (pinned by tests/eventlog/test_chain_bytes.py: rows already written must still verify)."""
+    return compact_json.dumps(values).encode()
 
 
 def content_digest(event: Event | EventRow) -> str:
@@ -45,6 +50,20 @@ def link(prev: str, digest: str) -> str:
 
 def chain_hash(prev: str, event: Event | EventRow) -> str:
     return link(prev, content_digest(event))
+
+
+def links(prev: str, contents: Iterable[Sequence[str]]) -> list[tuple[str, str]]:
+    """(prev, hash) of each event in turn, appended after the head ``prev``, from its content
+    values (``canonical_values``). The same hashes as ``chain_hash`` one by one, without the
+    hex round trips between links: appended per recipient of a package, so on the fan-out path."""
+    sha256 = hashlib.sha256
+    prev_raw, pairs = bytes.fromhex(prev), []
+    for values in contents:
+        raw = sha256(prev_raw + sha256(canonical_values(values)).digest()).digest()
+        linked = raw.hex()
+        pairs.append((prev, linked))
+        prev, prev_raw = linked, raw
+    return pairs
 
 
 def _is_hex64(text: str) -> bool:

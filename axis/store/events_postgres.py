@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from axis.eventlog.chain import GENESIS, chain_hash
+from axis.eventlog.chain import GENESIS, links
 from axis.eventlog.event import CONTENT_FIELDS, Event, LogSettings, SealRow
 from axis.store.events_sqlite import Signer, now, stamped
 
@@ -55,8 +55,7 @@ async def append(conn: Any, events: Sequence[Event], settings: LogSettings) -> N
     (the shared APPEND_LOCK is held until the commit)."""
     if not settings.enabled or not events:
         return
-    filled = [stamped(e, settings) for e in events]
-    columns = [[getattr(e, f) for e in filled] for f in CONTENT_FIELDS]
+    columns = [list(c) for c in zip(*(stamped(e, settings) for e in events), strict=True)]
     await conn.execute(INSERT_EVENTS, APPEND_LOCK, *columns)
 
 
@@ -82,11 +81,9 @@ async def chain_pending(conn: Any) -> int:
         )  # fmt: skip
         if not rows:
             break
-        updates = []
-        for row in rows:
-            link = chain_hash(prev, Event(**{f: row[f] for f in CONTENT_FIELDS}))
-            updates.append((prev, link, row["seq"]))
-            prev = link
+        pairs = links(prev, ([row[f] for f in CONTENT_FIELDS] for row in rows))
+        updates = [(*pair, row["seq"]) for pair, row in zip(pairs, rows, strict=True)]
+        prev = pairs[-1][1]
         await conn.execute(LINK_EVENTS, *zip(*updates, strict=True))
         after, linked = int(rows[-1]["seq"]), linked + len(rows)
     return linked

@@ -18,7 +18,7 @@ from typing import Any
 import aiosqlite
 
 from axis.eventlog import hops, kinds
-from axis.eventlog.chain import GENESIS, chain_hash
+from axis.eventlog.chain import GENESIS, links
 from axis.eventlog.event import CONTENT_FIELDS, Event, LogSettings, SealRow
 from axis.store.base import FileBytes, NewDelivery, NewDocument, Refusal, StatusEffect
 
@@ -34,29 +34,26 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def stamped(event: Event, settings: LogSettings) -> Event:
-    """The event with its time and hop filled in where the caller left them empty (and an
-    actor ``hub:`` named: this hub)."""
-    actor = kinds.actor_hub(settings.hub) if event.actor == kinds.actor_hub("") else event.actor
-    at, hop = event.at or now(), event.hop or settings.hub
-    if (at, hop, actor) == (event.at, event.hop, event.actor):
-        return event
-    # Built field by field: half of dataclasses.replace's cost, paid per recipient of a package.
-    return Event(
-        kind=event.kind, at=at, doc_id=event.doc_id, delivery_id=event.delivery_id,
-        agency=event.agency, system_id=event.system_id, actor=actor, hop=hop, code=event.code,
-        ref=event.ref, detail=event.detail,
-    )  # fmt: skip
+def stamped(event: Event, settings: LogSettings) -> list[str]:
+    """The event's content values in chain order (CONTENT_FIELDS), its time and hop filled in
+    where the caller left them empty (and an actor ``hub:`` named: this hub). Values, not a new
+    Event: built per recipient of a package. Listed by hand, in CONTENT_FIELDS order
+    (tests/eventlog/test_stamped.py fails when a field is added there and not here)."""
+    hub_actor = event.actor == HUB_ACTOR
+    return [
+        event.at or now(), event.kind, event.doc_id, event.delivery_id, event.agency,
+        event.system_id, kinds.actor_hub(settings.hub) if hub_actor else event.actor,
+        event.hop or settings.hub, event.code, event.ref, event.detail,
+    ]  # fmt: skip
 
 
-def chained(prev: str, events: Sequence[Event]) -> list[tuple[Any, ...]]:
-    """Insert parameters for ``events`` appended after the head hash ``prev``."""
-    rows = []
-    for event in events:
-        link = chain_hash(prev, event)
-        rows.append((*(getattr(event, f) for f in CONTENT_FIELDS), prev, link))
-        prev = link
-    return rows
+HUB_ACTOR = kinds.actor_hub("")
+
+
+def chained(prev: str, events: Sequence[Event], settings: LogSettings) -> list[tuple[Any, ...]]:
+    """Insert parameters for ``events`` (stamped) appended after the head hash ``prev``."""
+    contents = [stamped(e, settings) for e in events]
+    return [(*values, *pair) for values, pair in zip(contents, links(prev, contents), strict=True)]
 
 
 @dataclass
@@ -81,7 +78,7 @@ async def flush(conn: aiosqlite.Connection, tail: ChainTail, settings: LogSettin
         cursor = await conn.execute("SELECT hash FROM events ORDER BY seq DESC LIMIT 1")
         found = await cursor.fetchone()
         prev = str(found[0]) if found and found[0] else GENESIS
-    rows = chained(prev, [stamped(e, settings) for e in events])
+    rows = chained(prev, events, settings)
     await conn.executemany(INSERT_EVENT, rows)
     return str(rows[-1][-1])
 
@@ -93,12 +90,9 @@ async def chain_unchained(conn: aiosqlite.Connection) -> int:
     if await cursor.fetchone() is not None:
         return 0
     cursor = await conn.execute(f"SELECT seq, {', '.join(CONTENT_FIELDS)} FROM events ORDER BY seq")
-    prev, updates = GENESIS, []
-    for seq, *content in await cursor.fetchall():
-        event = Event(**dict(zip(CONTENT_FIELDS, content, strict=True)))
-        link = chain_hash(prev, event)
-        updates.append((prev, link, seq))
-        prev = link
+    rows = await cursor.fetchall()
+    pairs = links(GENESIS, (content for _, *content in rows))
+    updates = [(*pair, row[0]) for pair, row in zip(pairs, rows, strict=True)]
     await conn.executemany("UPDATE events SET prev = ?, hash = ? WHERE seq = ?", updates)
     return len(updates)
 

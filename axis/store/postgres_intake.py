@@ -110,6 +110,7 @@ async def write_common(
 ) -> None:
     """INSERT_PACKAGE: one round trip for the rows of a package without status effects."""
     events = [stamped(e, settings) for e in intake_events(doc, deliveries, None)]
+    columns = [list(c) for c in zip(*events, strict=True)]  # one array per content field
     await conn.execute(
         INSERT_PACKAGE,
         doc.id, doc.from_agency, doc.system_id, doc.message_type, doc.document_id,
@@ -119,7 +120,7 @@ async def write_common(
         [d.id for d in deliveries], [d.agency for d in deliveries],
         [d.message_type for d in deliveries], [d.route for d in deliveries],
         APPEND_LOCK, settings.enabled and bool(events),
-        *([getattr(e, f) for e in events] for f in CONTENT_FIELDS),
+        *columns,
         *status_order(doc),
     )  # fmt: skip
 
