@@ -8,21 +8,19 @@ acknowledgement). A store failure surfaces as StoreUnavailable: 503, nothing acc
 
 from __future__ import annotations
 
-import uuid
-
 from axis import logs
 from axis.edxml import DocumentPackage
 from axis.intake.context import Intake
 from axis.intake.env import Env
 from axis.intake.route import came_through_hub
-from axis.store.base import NewDelivery, NewDocument
+from axis.store.base import NewDelivery, NewDocument, new_ids
 from axis.store.sqlite import now
 
 name = "persist"
 log = logs.get("axis.intake")
 
 
-def document_row(ctx: Intake) -> NewDocument:
+def document_row(ctx: Intake, doc_id: str = "") -> NewDocument:
     """The stored row for a checked package (also used by bench/floor.py)."""
     checked = ctx.checked
     package = checked.package
@@ -33,7 +31,7 @@ def document_row(ctx: Intake) -> NewDocument:
         document_id, business_type = package.response_for.document_id, 0
         status_code, subject, notation = package.status_code, package.description, ""
     return NewDocument(
-        id=str(uuid.uuid4()),
+        id=doc_id or new_ids(1)[0],
         from_agency=ctx.from_agency,
         system_id=ctx.system_id,
         message_type=checked.kind,
@@ -62,10 +60,12 @@ def hops_through_hubs(ctx: Intake) -> tuple[tuple[str, str], ...]:
 
 
 async def run(ctx: Intake, env: Env) -> None:
-    doc = document_row(ctx)
+    doc_id, *delivery_ids = new_ids(1 + len(ctx.recipients))
+    doc = document_row(ctx, doc_id)
     deliveries = [
-        NewDelivery(str(uuid.uuid4()), agency, doc.message_type, route.name, route.retired_for)
-        for agency, route in ((a, ctx.routes[a]) for a in ctx.recipients)
+        NewDelivery(delivery_id, agency, doc.message_type, route.name, route.retired_for)
+        for delivery_id, agency in zip(delivery_ids, ctx.recipients, strict=True)
+        for route in (ctx.routes[agency],)
     ]
     await env.store.save_incoming(doc, deliveries, status=ctx.status, pending=ctx.pending)
     ctx.doc_id = doc.id

@@ -12,6 +12,7 @@ Write failures (disk full, read-only, locked) raise ``StoreUnavailable`` (503 + 
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -121,6 +122,21 @@ class NewDocument:
     created_at: str
     # TraceHeaders (OrganId, Timestamp) of a package that came through another hub, as received
     hops: tuple[tuple[str, str], ...] = ()
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` random (version 4) UUIDs in text form, as ``str(uuid.uuid4())`` writes them,
+    from one read of the OS's random source: a package's document and delivery ids (one per
+    recipient; uuid4 costs 3.5 us each)."""
+    raw = os.urandom(16 * count).hex()
+    return [
+        f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+        for h in (raw[i : i + 32] for i in range(0, 32 * count, 32))
+    ]
+
+
+# RFC 4122 variant: the top two bits of the clock_seq_hi byte are 10 (hex digit 8, 9, a or b).
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def status_order(doc: NewDocument) -> tuple[str, str]:

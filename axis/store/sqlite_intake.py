@@ -99,17 +99,9 @@ async def write_batch(conn: aiosqlite.Connection, batch: list[Item]) -> list[Eve
         "INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, created_at, "
         "updated_at, status_key, status_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
         [
-            (
-                d.id,
-                item.doc.id,
-                d.agency,
-                d.message_type,
-                d.route,
-                item.doc.created_at,
-                item.doc.created_at,
-                *status_order(item.doc),
-            )
+            (d.id, item.doc.id, d.agency, d.message_type, d.route, at, at, *order)
             for item in items
+            for at, order in ((item.doc.created_at, status_order(item.doc)),)
             for d in item.deliveries
         ],
     )
