@@ -35,7 +35,13 @@ from pathlib import Path
 
 from bench import pgdb
 from bench.loadgen import receive_until, sdk_frame, send_all
-from bench.run import HUB_SETTINGS, choose_framing, plan, signed_packages
+from bench.run import (
+    HUB_SETTINGS,
+    choose_framing,
+    plan,
+    register_commune_agencies,
+    signed_packages,
+)
 from tests.support.hubproc import HubProcess, Sampler
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -95,14 +101,21 @@ def summarise(collapsed: str) -> dict[str, float]:
 
 
 async def profile_size(
-    hub: HubProcess, size_kb: int, count: int, trailer: bytes, idle: bool = False
+    hub: HubProcess,
+    size_kb: int,
+    count: int,
+    trailer: bytes,
+    idle: bool = False,
+    recipients_per_package: int = 1,
+    intake_only: bool = False,
 ) -> dict[str, object]:
-    system, sender, receivers, recipients = plan(hub, 1)
+    system, sender, receivers, recipients = plan(hub, recipients_per_package)
     frames = [
         sdk_frame(d, trailer=trailer)
         for d in signed_packages(hub, sender, recipients, size_kb, count)
     ]
-    raw = OUT / f"profile-{size_kb}KB.txt"
+    suffix = f"x{recipients_per_package}" if recipients_per_package > 1 else ""
+    raw = OUT / f"profile-{size_kb}KB{suffix}.txt"
     spy = subprocess.Popen(
         [
             *(
@@ -123,19 +136,25 @@ async def profile_size(
     sampler = Sampler(hub.ps())
     began = time.perf_counter()
     jobs = [(system, sender, f) for f in frames]
-    sent, received = await asyncio.gather(
-        send_all(hub.endpoint, jobs, concurrency=16),
-        receive_until(hub.endpoint, receivers, count),
-    )
-    wall = received.finished - began
+    sending = send_all(hub.endpoint, jobs, concurrency=16)
+    if intake_only:
+        sent = await sending
+        wall = time.perf_counter() - began
+    else:
+        sent, received = await asyncio.gather(
+            sending, receive_until(hub.endpoint, receivers, count * recipients_per_package)
+        )
+        wall = received.finished - began
     cpu_ms = sampler.cpu_seconds() / max(1, sent.ok) * 1000
     spy.send_signal(2)  # SIGINT: py-spy writes its output and exits
     spy.wait(timeout=60)
     areas = summarise(raw.read_text(encoding="utf-8")) if raw.exists() else {}
     return {
         "size_kb": size_kb,
+        "recipients": recipients_per_package,
         "packages": sent.ok,
-        "e2e_per_s": round(sent.ok / wall, 1),
+        "measured": "intake" if intake_only else "end to end",
+        "per_s": round(sent.ok / wall, 1),
         "hub_cpu_ms_per_package": round(cpu_ms, 2),
         "areas": areas,
     }
@@ -143,7 +162,7 @@ async def profile_size(
 
 def print_profile(result: dict[str, object]) -> None:
     print(
-        f"== {result['size_kb']} KB end to end: {result['e2e_per_s']}/s, hub"
+        f"== {result['size_kb']} KB x{result['recipients']} {result['measured']}: {result['per_s']}/s, hub"
         f" {result['hub_cpu_ms_per_package']} ms CPU per package (under py-spy)"
     )
     areas = result["areas"]
@@ -173,9 +192,15 @@ async def main(args: argparse.Namespace) -> None:
             hub.start()
             try:
                 trailer = await choose_framing(hub)
+                if args.recipients > 1:
+                    await register_commune_agencies(hub, args.recipients)
                 for size_kb in args.sizes:
                     count = max(100, int(SIZES.get(size_kb, 600) * SCALE))
-                    result = await profile_size(hub, size_kb, count, trailer, args.idle)
+                    if args.recipients > 1:  # about as many deliveries as one recipient's run
+                        count = max(20, count * 10 // args.recipients)
+                    result = await profile_size(
+                        hub, size_kb, count, trailer, args.idle, args.recipients, args.intake_only
+                    )
                     print_profile(result)
                     results.append(result)
             finally:
@@ -189,4 +214,10 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=1, help="serving processes")
     parser.add_argument("--idle", action="store_true", help="sample idle threads too")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="KB")
+    parser.add_argument(
+        "--recipients", type=int, default=1, help="recipients per package (fan-out)"
+    )
+    parser.add_argument(
+        "--intake-only", action="store_true", help="send only; nobody lists or fetches"
+    )
     asyncio.run(main(parser.parse_args()))
