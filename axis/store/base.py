@@ -13,6 +13,7 @@ Write failures (disk full, read-only, locked) raise ``StoreUnavailable`` (503 + 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -125,17 +126,26 @@ class NewDocument:
 
 
 def new_ids(count: int) -> list[str]:
-    """``count`` random (version 4) UUIDs in text form, as ``str(uuid.uuid4())`` writes them,
-    from one read of the OS's random source: a package's document and delivery ids (one per
-    recipient; uuid4 costs 3.5 us each)."""
-    raw = os.urandom(16 * count).hex()
+    """``count`` new row ids: time-ordered UUIDs (version 7, RFC 9562) in text form, the
+    milliseconds since the epoch first, then 74 random bits, from one read of the OS's random
+    source. A package's document and delivery ids (one per recipient).
+
+    Time-ordered, not random (version 4): every index that starts with an id (the primary keys,
+    deliveries by document, events by document and by delivery) then grows at its right edge,
+    so a commit dirties a few pages instead of one random page per id; measured with SQLite at
+    FULL sync, 16 packages per commit: deliveries and events of a 100-recipient package 12.7 ->
+    7.2 ms, of a one-recipient package 0.33 -> 0.15 ms (docs/decisions.md "Row ids are
+    time-ordered")."""
+    stamp = f"{time.time_ns() // 1_000_000:012x}"
+    head = f"{stamp[:8]}-{stamp[8:]}-7"
+    raw = os.urandom(10 * count).hex()
     return [
-        f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
-        for h in (raw[i : i + 32] for i in range(0, 32 * count, 32))
+        f"{head}{h[1:4]}-{_VARIANT[h[4]]}{h[5:8]}-{h[8:]}"
+        for h in (raw[i : i + 20] for i in range(0, 20 * count, 20))
     ]
 
 
-# RFC 4122 variant: the top two bits of the clock_seq_hi byte are 10 (hex digit 8, 9, a or b).
+# RFC 9562 variant: the top two bits of the clock_seq_hi byte are 10 (hex digit 8, 9, a or b).
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
