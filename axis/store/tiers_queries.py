@@ -8,12 +8,12 @@ transaction records its delivery-log events, ``_tiers_log``: docs/delivery-log.m
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from axis.eventlog import kinds
 from axis.eventlog.event import Event
+from axis.store.base import new_ids
 
 _OPEN = "('queued', 'fetched', 'fail')"
 
@@ -79,7 +79,7 @@ class TiersQueries:
             events: list[Event] = []
             for delivery_id, doc_id in open_rows:
                 for successor, route in successors.items():
-                    new_id = str(uuid.uuid4())
+                    new_id = new_ids(1)[0]
                     # status_key/status_at come along: a status keeps its place in the order
                     # of its agency's statuses on the document (migration 014).
                     created = await self._tiers_execute(
