@@ -196,7 +196,7 @@ async def main(args: argparse.Namespace) -> None:
                     await register_commune_agencies(hub, args.recipients)
                 for size_kb in args.sizes:
                     count = max(100, int(SIZES.get(size_kb, 600) * SCALE))
-                    if args.recipients > 1:  # about as many deliveries as one recipient's run
+                    if args.recipients > 1:  # fewer packages: each is args.recipients deliveries
                         count = max(20, count * 10 // args.recipients)
                     result = await profile_size(
                         hub, size_kb, count, trailer, args.idle, args.recipients, args.intake_only

@@ -62,10 +62,10 @@ def hops_through_hubs(ctx: Intake) -> tuple[tuple[str, str], ...]:
 async def run(ctx: Intake, env: Env) -> None:
     doc_id, *delivery_ids = new_ids(1 + len(ctx.recipients))
     doc = document_row(ctx, doc_id)
+    routes = [ctx.routes[agency] for agency in ctx.recipients]
     deliveries = [
         NewDelivery(delivery_id, agency, doc.message_type, route.name, route.retired_for)
-        for delivery_id, agency in zip(delivery_ids, ctx.recipients, strict=True)
-        for route in (ctx.routes[agency],)
+        for delivery_id, agency, route in zip(delivery_ids, ctx.recipients, routes, strict=True)
     ]
     await env.store.save_incoming(doc, deliveries, status=ctx.status, pending=ctx.pending)
     ctx.doc_id = doc.id

@@ -21,7 +21,7 @@ from typing import Any
 
 from axis.eventlog.chain import GENESIS, links
 from axis.eventlog.event import CONTENT_FIELDS, Event, LogSettings, SealRow
-from axis.store.events_sqlite import Signer, now, stamped
+from axis.store.events_sqlite import Signer, now, stamped_columns
 
 APPEND_LOCK = 0x61786973_6C6F67  # "axislog": shared by appenders, exclusive for an instant
 CHAINER_LOCK = 0x61786973_6C6E6B  # "axislnk": one chainer at a time
@@ -55,8 +55,7 @@ async def append(conn: Any, events: Sequence[Event], settings: LogSettings) -> N
     (the shared APPEND_LOCK is held until the commit)."""
     if not settings.enabled or not events:
         return
-    columns = [list(c) for c in zip(*(stamped(e, settings) for e in events), strict=True)]
-    await conn.execute(INSERT_EVENTS, APPEND_LOCK, *columns)
+    await conn.execute(INSERT_EVENTS, APPEND_LOCK, *stamped_columns(events, settings))
 
 
 async def chain_pending(conn: Any) -> int:

@@ -34,6 +34,9 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+HUB_ACTOR = kinds.actor_hub("")
+
+
 def stamped(event: Event, settings: LogSettings) -> list[str]:
     """The event's content values in chain order (CONTENT_FIELDS), its time and hop filled in
     where the caller left them empty (and an actor ``hub:`` named: this hub). Values, not a new
@@ -47,7 +50,11 @@ def stamped(event: Event, settings: LogSettings) -> list[str]:
     ]  # fmt: skip
 
 
-HUB_ACTOR = kinds.actor_hub("")
+def stamped_columns(events: Sequence[Event], settings: LogSettings) -> list[list[str]]:
+    """``events`` stamped, one list per content field (PostgreSQL's unnest arrays; empty lists
+    for no events)."""
+    rows = [stamped(e, settings) for e in events]
+    return [[row[n] for row in rows] for n in range(len(CONTENT_FIELDS))]
 
 
 def chained(prev: str, events: Sequence[Event], settings: LogSettings) -> list[tuple[Any, ...]]:

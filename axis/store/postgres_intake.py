@@ -22,7 +22,7 @@ from axis.store.base import (
     status_order,
 )
 from axis.store.events_postgres import APPEND_LOCK, append
-from axis.store.events_sqlite import intake_events, stamped
+from axis.store.events_sqlite import intake_events, stamped_columns
 
 INSERT_DOCUMENT = (
     "INSERT INTO documents (id, from_agency, system_id, message_type, document_id, "
@@ -109,8 +109,7 @@ async def write_common(
     settings: LogSettings,
 ) -> None:
     """INSERT_PACKAGE: one round trip for the rows of a package without status effects."""
-    events = [stamped(e, settings) for e in intake_events(doc, deliveries, None)]
-    columns = [list(c) for c in zip(*events, strict=True)]  # one array per content field
+    columns = stamped_columns(intake_events(doc, deliveries, None), settings)
     await conn.execute(
         INSERT_PACKAGE,
         doc.id, doc.from_agency, doc.system_id, doc.message_type, doc.document_id,
@@ -119,7 +118,7 @@ async def write_common(
         json.dumps(doc.findings, ensure_ascii=False), doc.created_at,
         [d.id for d in deliveries], [d.agency for d in deliveries],
         [d.message_type for d in deliveries], [d.route for d in deliveries],
-        APPEND_LOCK, settings.enabled and bool(events),
+        APPEND_LOCK, settings.enabled and bool(columns[0]),
         *columns,
         *status_order(doc),
     )  # fmt: skip

@@ -98,15 +98,31 @@ async def write_batch(conn: aiosqlite.Connection, batch: list[Item]) -> list[Eve
     await conn.executemany(
         "INSERT INTO deliveries (id, doc_id, agency, message_type, route, state, created_at, "
         "updated_at, status_key, status_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
-        [
-            (d.id, item.doc.id, d.agency, d.message_type, d.route, at, at, *order)
-            for item in items
-            for at, order in ((item.doc.created_at, status_order(item.doc)),)
-            for d in item.deliveries
-        ],
+        _delivery_rows(items),
     )
     await _status_effects(conn, items)
     return events + [e for i in items for e in intake_events(i.doc, i.deliveries, i.status)]
+
+
+def _delivery_rows(items: list[Incoming]) -> list[tuple[str, ...]]:
+    """The deliveries' insert parameters; a package's time and status order computed once."""
+    rows: list[tuple[str, ...]] = []
+    for item in items:
+        doc, order = item.doc, status_order(item.doc)
+        rows += [
+            (
+                d.id,
+                doc.id,
+                d.agency,
+                d.message_type,
+                d.route,
+                doc.created_at,
+                doc.created_at,
+                *order,
+            )
+            for d in item.deliveries
+        ]
+    return rows
 
 
 INSERT_DOCUMENT = (
