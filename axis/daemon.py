@@ -33,6 +33,7 @@ from axis.intake.pipeline import Pipeline
 from axis.receipts import ReceiptSigner
 from axis.store import open_store_waiting
 from axis.store.base import Store
+from axis.thread_names import CHECK_THREAD, name_this_thread
 
 log = logs.get("axis.daemon")
 
@@ -57,7 +58,12 @@ class Daemon:
     @classmethod
     async def start(cls, cfg: Config) -> Daemon:
         store = await open_store_waiting(cfg)
-        executor = ThreadPoolExecutor(cfg.hub.workers, thread_name_prefix="axis-intake")
+        executor = ThreadPoolExecutor(
+            cfg.hub.workers,
+            thread_name_prefix="axis-intake",
+            initializer=name_this_thread,
+            initargs=(CHECK_THREAD,),
+        )
         directory = Directory(store)
         checker = Checker(cfg, load_trust(trust_dir_for(cfg)))
         env = Env(cfg, store, directory, checker, executor)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psutil
 
+from axis.thread_names import CHECK_THREAD
 from bench.loadgen import System
 
 # Loopback only: never let proxy settings divert the health check.
@@ -233,6 +234,47 @@ class Sampler:
     def cpu_seconds(self) -> float:
         self._tree_cpu()
         return sum(self._last[pid] - self._start[pid] for pid in self._last)
+
+
+class ThreadCpu:
+    """CPU seconds of a hub's threads by role since construction, over every serving process:
+    ``loop`` (each process's main thread: HTTP, auth, handlers, the store's Python side),
+    ``checks`` (the package-check pool, named by axis/thread_names.py) and ``other`` (the
+    SQLite connections' threads, blob reads, anything else). A thread that ends within the
+    phase takes its CPU with it; the hub's threads live as long as the hub."""
+
+    ROLES = ("loop", "checks", "other")
+
+    def __init__(self, process: psutil.Process) -> None:
+        self.process = process
+        self._start = self._by_thread()
+
+    def _by_thread(self) -> dict[tuple[int, int], tuple[str, float]]:
+        seen: dict[tuple[int, int], tuple[str, float]] = {}
+        with contextlib.suppress(psutil.Error):
+            members = [self.process, *self.process.children(recursive=True)]
+            for member in members:
+                with contextlib.suppress(psutil.Error, OSError):
+                    for thread in member.threads():
+                        role = self._role(member.pid, thread.id)
+                        seen[member.pid, thread.id] = (role, thread.user_time + thread.system_time)
+        return seen
+
+    @staticmethod
+    def _role(pid: int, tid: int) -> str:
+        if tid == pid:
+            return "loop"
+        try:
+            name = Path(f"/proc/{pid}/task/{tid}/comm").read_text().strip()
+        except OSError:
+            return "other"
+        return "checks" if name == CHECK_THREAD else "other"
+
+    def seconds(self) -> dict[str, float]:
+        spent = dict.fromkeys(self.ROLES, 0.0)
+        for key, (role, used) in self._by_thread().items():
+            spent[role] += used - self._start.get(key, (role, 0.0))[1]
+        return spent
 
 
 class SelfCpu:
