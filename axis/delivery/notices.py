@@ -26,7 +26,7 @@ from axis.edxml import build
 from axis.edxml.model import Organization, ResponseFor, StaffInfo, StatusPackage
 from axis.errors import Rejected
 from axis.receipts import ReceiptSigner
-from axis.store.base import DocumentRef, FailureNotice, NewDelivery, NewDocument, Store, new_ids
+from axis.store.base import DocumentRef, FailureNotice, NewDelivery, NewDocument, Store, new_id
 from axis.store.push_sqlite import now
 
 log = logs.get("axis.delivery")
@@ -77,7 +77,7 @@ class FailureNotices:
             return await self._close(notice, f"{exc.code.code}: {exc.reason}")
         route = routes.get(original.from_agency) or next(iter(routes.values()))
         doc = await self._document(notice, original)
-        delivery = NewDelivery(new_ids(1)[0], route.agency, "status", route.name,
+        delivery = NewDelivery(new_id(), route.agency, "status", route.name,
                                route.retired_for)  # fmt: skip
         if not await self.store.notice_issue(notice.delivery_id, now(), doc, [delivery]):
             return 0
@@ -106,7 +106,7 @@ class FailureNotices:
 
             data = await asyncio.to_thread(sign, data, self.signer.key_pem, self.signer.cert_pem)
         return NewDocument(
-            id=new_ids(1)[0], from_agency=notice.agency, system_id=HUB_SYSTEM,
+            id=new_id(), from_agency=notice.agency, system_id=HUB_SYSTEM,
             message_type="status", document_id=original.document_id, business_type=0,
             original_id=original.id, status_code=self.code,
             sha256=hashlib.sha256(data).hexdigest(), data=data,

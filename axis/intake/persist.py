@@ -13,7 +13,7 @@ from axis.edxml import DocumentPackage
 from axis.intake.context import Intake
 from axis.intake.env import Env
 from axis.intake.route import came_through_hub
-from axis.store.base import NewDelivery, NewDocument, new_ids
+from axis.store.base import NewDelivery, NewDocument, new_id, new_ids
 from axis.store.sqlite import now
 
 name = "persist"
@@ -31,7 +31,7 @@ def document_row(ctx: Intake, doc_id: str = "") -> NewDocument:
         document_id, business_type = package.response_for.document_id, 0
         status_code, subject, notation = package.status_code, package.description, ""
     return NewDocument(
-        id=doc_id or new_ids(1)[0],
+        id=doc_id or new_id(),
         from_agency=ctx.from_agency,
         system_id=ctx.system_id,
         message_type=checked.kind,

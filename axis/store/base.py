@@ -145,6 +145,11 @@ def new_ids(count: int) -> list[str]:
     ]
 
 
+def new_id() -> str:
+    """One new row id (``new_ids``): a hub-made row outside a package's intake."""
+    return new_ids(1)[0]
+
+
 # RFC 9562 variant: the top two bits of the clock_seq_hi byte are 10 (hex digit 8, 9, a or b).
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from axis.eventlog import kinds
 from axis.eventlog.event import Event
-from axis.store.base import new_ids
+from axis.store.base import new_id
 
 _OPEN = "('queued', 'fetched', 'fail')"
 
@@ -79,7 +79,7 @@ class TiersQueries:
             events: list[Event] = []
             for delivery_id, doc_id in open_rows:
                 for successor, route in successors.items():
-                    new_id = new_ids(1)[0]
+                    moved_id = new_id()
                     # status_key/status_at come along: a status keeps its place in the order
                     # of its agency's statuses on the document (migration 014).
                     created = await self._tiers_execute(
@@ -89,11 +89,11 @@ class TiersQueries:
                         "message_type, ?, 'queued', ?, ?, status_key, status_at FROM deliveries "
                         "WHERE id = ? AND NOT EXISTS "
                         "(SELECT 1 FROM deliveries WHERE doc_id = ? AND agency = ?)",
-                        new_id, successor, route, at, at, delivery_id, doc_id, successor,
+                        moved_id, successor, route, at, at, delivery_id, doc_id, successor,
                     )  # fmt: skip
                     if created:
                         events += substitution_events(
-                            at, doc_id, delivery_id, agency_id, successor, new_id, route
+                            at, doc_id, delivery_id, agency_id, successor, moved_id, route
                         )
                 state = "done" if successors else "fail"
                 await self._tiers_execute(

@@ -199,6 +199,13 @@ def serve_supports_workers() -> bool:
     return "--workers" in done.stdout
 
 
+def process_tree(process: psutil.Process) -> list[psutil.Process]:
+    """The hub's process and its children (the workers of a multi-process hub); [] once gone."""
+    with contextlib.suppress(psutil.Error):
+        return [process, *process.children(recursive=True)]
+    return []
+
+
 class Sampler:
     """Samples RSS and CPU time of a process and its children (the workers of a multi-process
     hub) while a phase runs: peak RSS of the tree, CPU seconds spent since the sampler began."""
@@ -211,9 +218,7 @@ class Sampler:
         self._tree_cpu(first=True)
 
     def _members(self) -> list[psutil.Process]:
-        with contextlib.suppress(psutil.Error):
-            return [self.process, *self.process.children(recursive=True)]
-        return []
+        return process_tree(self.process)
 
     def _tree_cpu(self, first: bool = False) -> None:
         for member in self._members():
@@ -247,18 +252,16 @@ class ThreadCpu:
 
     def __init__(self, process: psutil.Process) -> None:
         self.process = process
-        self._start = self._by_thread()
+        self._start = self._times()
 
-    def _by_thread(self) -> dict[tuple[int, int], tuple[str, float]]:
-        seen: dict[tuple[int, int], tuple[str, float]] = {}
-        with contextlib.suppress(psutil.Error):
-            members = [self.process, *self.process.children(recursive=True)]
-            for member in members:
-                with contextlib.suppress(psutil.Error, OSError):
-                    for thread in member.threads():
-                        role = self._role(member.pid, thread.id)
-                        seen[member.pid, thread.id] = (role, thread.user_time + thread.system_time)
-        return seen
+    def _times(self) -> dict[tuple[int, int], float]:
+        """CPU seconds so far of each (pid, tid) of the hub's processes."""
+        times: dict[tuple[int, int], float] = {}
+        for member in process_tree(self.process):
+            with contextlib.suppress(psutil.Error, OSError):
+                for thread in member.threads():
+                    times[member.pid, thread.id] = thread.user_time + thread.system_time
+        return times
 
     @staticmethod
     def _role(pid: int, tid: int) -> str:
@@ -271,9 +274,10 @@ class ThreadCpu:
         return "checks" if name == CHECK_THREAD else "other"
 
     def seconds(self) -> dict[str, float]:
+        """CPU seconds per role since construction; roles are read now, from the threads' names."""
         spent = dict.fromkeys(self.ROLES, 0.0)
-        for key, (role, used) in self._by_thread().items():
-            spent[role] += used - self._start.get(key, (role, 0.0))[1]
+        for (pid, tid), used in self._times().items():
+            spent[self._role(pid, tid)] += used - self._start.get((pid, tid), 0.0)
         return spent
 
 
